@@ -1,0 +1,117 @@
+//! Running progenitor and producing the final text of a generated file.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
+
+use crate::{family::Family, glue, header, normalize, spec, Error, PROGENITOR_VERSION};
+
+/// The result of generating one family.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Which family.
+    pub family: Family,
+    /// The full text to write to `generated.rs`, header included.
+    pub source: String,
+    /// Number of operations in the spec.
+    pub operations: usize,
+    /// Number of types in the generated `types` module.
+    pub types: usize,
+    /// What normalization rewrote.
+    pub normalization: normalize::Report,
+    /// Wall time spent generating.
+    pub elapsed: Duration,
+}
+
+impl Generated {
+    /// Number of lines in the generated file.
+    pub fn lines(&self) -> usize {
+        self.source.lines().count()
+    }
+}
+
+/// The progenitor settings every family uses.
+pub fn settings() -> GenerationSettings {
+    let mut s = GenerationSettings::default();
+    s.with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(::cleeng_runtime::Context))
+        .with_derive("schemars::JsonSchema");
+    s
+}
+
+/// Generates the file for `family` from the spec under `root`.
+pub fn generate(root: &Path, family: Family) -> Result<Generated, Error> {
+    let loaded = spec::load(root, &family.spec_path())?;
+    generate_from(family, &loaded)
+}
+
+/// Generates the file for `family` from an already loaded spec.
+pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, Error> {
+    let started = Instant::now();
+    let path = loaded.path.clone();
+    let hosts = glue::hosts(&loaded.document, &path)?;
+    let ops = glue::operations(&loaded.document, &path)?;
+
+    let mut doc = loaded.document.clone();
+    let normalization = normalize::normalize(&mut doc, &path)?;
+
+    let mut generator = Generator::new(&settings());
+    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&doc)))
+        .map_err(|panic| Error::Progenitor {
+            path: path.clone(),
+            message: panic_message(panic.as_ref()),
+        })?
+        .map_err(|e| Error::Progenitor {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+    let glue = glue::tokens(&hosts, &ops);
+    let all = quote!(#tokens #glue);
+    let file: syn::File = syn::parse2(all).map_err(|e| Error::Syntax {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let types = count_types(&file);
+    let body = prettyplease::unparse(&file);
+    let source = header::render(&path, &loaded.sha256, PROGENITOR_VERSION) + "\n" + &body;
+    Ok(Generated {
+        family,
+        source,
+        operations: ops.len(),
+        types,
+        normalization,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "progenitor panicked".to_string()
+    }
+}
+
+/// Counts the structs and enums in the generated `types` module (not its `builder` submodule).
+fn count_types(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+            _ => None,
+        })
+        .map(|(_, items)| {
+            items
+                .iter()
+                .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
+                .count()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,71 @@
+//! The cleeng-rs code generator.
+//!
+//! Turns each vendored OpenAPI document in `specs/` into the committed `generated.rs` of its family
+//! crate, deterministically. `xtask` is a thin command line over this library; the root tests use
+//! it too (surface snapshots, spec lint). Nothing here is ever compiled into a user's build.
+//!
+//! The pipeline, one module a step:
+//! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
+//! without losing facts → [`generate`] runs progenitor, appends the runtime glue
+//! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
+//! [`surface`] lists the generated public API for snapshots and API diffs.
+
+pub mod family;
+pub mod generate;
+pub mod glue;
+pub mod header;
+pub mod normalize;
+pub mod spec;
+pub mod surface;
+
+pub use family::Family;
+pub use generate::{generate, Generated};
+
+/// The exact progenitor version this generator is pinned to (`Cargo.toml` pins `=0.15.1`;
+/// a test checks that `Cargo.lock` agrees). Stamped into every generated file's header.
+pub const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// Everything that can go wrong while generating a family.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// Path of the file.
+        path: String,
+        /// Underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The spec is not valid YAML or not an OpenAPI 3.0 document.
+    #[error("{path} is not a valid OpenAPI 3.0 document: {message}")]
+    Parse {
+        /// Path of the spec.
+        path: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// The spec breaks a rule of ours or a limit of the generator.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Path of the spec.
+        path: String,
+        /// What is wrong, naming the operation or schema.
+        message: String,
+    },
+    /// progenitor refused (or panicked on) the normalized spec.
+    #[error("progenitor failed on {path}: {message}")]
+    Progenitor {
+        /// Path of the spec.
+        path: String,
+        /// progenitor's message.
+        message: String,
+    },
+    /// The generated tokens were not valid Rust (a generator bug).
+    #[error("generated code for {path} does not parse: {message}")]
+    Syntax {
+        /// Path of the spec.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+}

@@ -1,0 +1,205 @@
+//! Credentials that never leak into logs.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::error::Error;
+
+/// A secret string (token, JWT, password). `Debug` and `Display` print `[redacted]`; the value
+/// is only reachable through [`Secret::expose`], so leaking it takes a deliberate call.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(Arc::from(value.into()))
+    }
+
+    /// The secret value itself. Never log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret::new(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret::new(value)
+    }
+}
+
+/// The publisher's API token (the Cleeng dashboard's API Keys page), sent as `X-Publisher-Token`.
+/// Server-side only: never ship it to a browser or an app.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublisherToken(Secret);
+
+impl PublisherToken {
+    /// Wraps a publisher token.
+    pub fn new(token: impl Into<String>) -> Self {
+        PublisherToken(Secret::new(token))
+    }
+
+    /// The token itself. Never log it.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl fmt::Debug for PublisherToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PublisherToken([redacted])")
+    }
+}
+
+/// A customer's JWT as issued by Cleeng's login calls, sent as `Authorization: Bearer <jwt>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CustomerJwt(Secret);
+
+impl CustomerJwt {
+    /// Wraps a customer JWT.
+    pub fn new(jwt: impl Into<String>) -> Self {
+        CustomerJwt(Secret::new(jwt))
+    }
+
+    /// The JWT itself. Never log it.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl fmt::Debug for CustomerJwt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CustomerJwt([redacted])")
+    }
+}
+
+/// The future a [`BearerSource`] returns.
+pub type BearerFuture<'a> = Pin<Box<dyn Future<Output = Result<CustomerJwt, Error>> + Send + 'a>>;
+
+/// Supplies the customer JWT for each request that needs one.
+///
+/// A fixed [`CustomerJwt`] is a source; so is a session that refreshes the token before it
+/// expires (see `cleeng-mediastore`). The runtime asks for the token once per request, right
+/// before sending, so a refreshed token is picked up without rebuilding the client.
+pub trait BearerSource: Send + Sync {
+    /// The JWT to send now, or an error (e.g. the refresh failed: the customer must log in again).
+    fn bearer(&self) -> BearerFuture<'_>;
+}
+
+impl BearerSource for CustomerJwt {
+    fn bearer(&self) -> BearerFuture<'_> {
+        let jwt = self.clone();
+        Box::pin(async move { Ok(jwt) })
+    }
+}
+
+/// The credentials a client holds; each request uses the first one its operation accepts.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    pub(crate) publisher: Option<PublisherToken>,
+    pub(crate) customer: Option<Arc<dyn BearerSource>>,
+}
+
+impl Credentials {
+    /// No credentials: only public operations succeed.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Adds the publisher token.
+    pub fn with_publisher_token(mut self, token: PublisherToken) -> Self {
+        self.publisher = Some(token);
+        self
+    }
+
+    /// Adds a fixed customer JWT.
+    pub fn with_customer_jwt(mut self, jwt: CustomerJwt) -> Self {
+        self.customer = Some(Arc::new(jwt));
+        self
+    }
+
+    /// Adds a source of customer JWTs (e.g. a refreshing session).
+    pub fn with_bearer_source(mut self, source: Arc<dyn BearerSource>) -> Self {
+        self.customer = Some(source);
+        self
+    }
+
+    /// `true` when a publisher token is set.
+    pub fn has_publisher_token(&self) -> bool {
+        self.publisher.is_some()
+    }
+
+    /// `true` when a customer JWT (or source of them) is set.
+    pub fn has_customer_jwt(&self) -> bool {
+        self.customer.is_some()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("publisher_token", &self.publisher.as_ref().map(|_| "[redacted]"))
+            .field("customer_jwt", &self.customer.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+impl From<PublisherToken> for Credentials {
+    fn from(token: PublisherToken) -> Self {
+        Credentials::none().with_publisher_token(token)
+    }
+}
+
+impl From<CustomerJwt> for Credentials {
+    fn from(jwt: CustomerJwt) -> Self {
+        Credentials::none().with_customer_jwt(jwt)
+    }
+}
+
+impl From<()> for Credentials {
+    fn from((): ()) -> Self {
+        Credentials::none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let creds = Credentials::none()
+            .with_publisher_token(PublisherToken::new("pt-SECRET-123"))
+            .with_customer_jwt(CustomerJwt::new("eyJ.SECRET.sig"));
+        for text in [
+            format!("{creds:?}"),
+            format!("{:?}", PublisherToken::new("pt-SECRET-123")),
+            format!("{:?}", CustomerJwt::new("eyJ.SECRET.sig")),
+            format!("{:?} {}", Secret::new("SECRET"), Secret::new("SECRET")),
+        ] {
+            assert!(!text.contains("SECRET"), "{text}");
+            assert!(text.contains("redacted"), "{text}");
+        }
+        assert_eq!(PublisherToken::new("abc").expose(), "abc");
+    }
+}

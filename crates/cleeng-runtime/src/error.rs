@@ -1,0 +1,272 @@
+//! The one error type every family client returns.
+
+use std::fmt;
+
+use bytes::Bytes;
+
+use crate::context::{CarriedError, FAILURE_STATUS};
+use crate::operation::AuthScheme;
+
+/// Everything that can go wrong calling Cleeng. Match on the variant; every variant keeps what
+/// arrived (status, body bytes), so nothing is lost when a response was not what we expected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The operation needs a credential this client does not hold.
+    #[error("{operation} needs {} but the client has none", describe(accepted))]
+    MissingCredential {
+        /// operationId.
+        operation: String,
+        /// The credentials the operation accepts.
+        accepted: Vec<AuthScheme>,
+    },
+    /// The client is misconfigured (bad base URL, a token that is not a valid header value...).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// The request could not be built from the given arguments (e.g. a missing required field).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The customer's session cannot be used any more (refresh rejected, token expired):
+    /// the customer must log in again.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// No HTTP response arrived (DNS, connect, TLS, reset, timeout).
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// Cleeng answered with an error status.
+    #[error("{0}")]
+    Api(ApiError),
+    /// A success response whose body does not match the documented shape.
+    #[error("cannot decode the response: {message}")]
+    Decode {
+        /// What the decoder said (with line and column).
+        message: String,
+        /// The body exactly as received.
+        body: Bytes,
+    },
+    /// A status the spec does not document for this operation (e.g. `304`, `204`).
+    #[error("unexpected HTTP status {status}")]
+    UnexpectedStatus {
+        /// The status.
+        status: u16,
+        /// Response headers (e.g. `ETag`).
+        headers: http::HeaderMap,
+    },
+}
+
+fn describe(accepted: &[AuthScheme]) -> String {
+    accepted
+        .iter()
+        .map(|a| match a {
+            AuthScheme::PublisherToken => "a publisher token",
+            AuthScheme::CustomerJwt => "a customer JWT",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// An error response from Cleeng, read from whichever body shape it came in:
+/// `{"message": ...}`, `{"success": false, "message": ...}`, MediaStore's
+/// `{"responseData": ..., "errors": [...]}`, or something that is not JSON at all (an HTML page
+/// from a proxy), which is kept as raw bytes.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// The human-readable message, if the body had one.
+    pub message: Option<String>,
+    /// A machine code (`USER0002`, `PINP0301`...), if the body had one.
+    pub code: Option<String>,
+    /// The `errors` list, if the body had one.
+    pub errors: Vec<String>,
+    /// Response headers (e.g. `Retry-After`).
+    pub headers: http::HeaderMap,
+    /// The body exactly as received.
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// Reads an error response.
+    pub fn from_parts(status: u16, headers: http::HeaderMap, body: Bytes) -> Self {
+        let mut error = ApiError {
+            status,
+            message: None,
+            code: None,
+            errors: Vec::new(),
+            headers,
+            body,
+        };
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&error.body) {
+            let text = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            error.message = ["message", "error", "errorMessage"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(text));
+            error.code = ["code", "errorCode"].iter().find_map(|k| map.get(*k).and_then(text));
+            if let Some(serde_json::Value::Array(items)) = map.get("errors") {
+                error.errors = items
+                    .iter()
+                    .filter_map(|item| {
+                        text(item).or_else(|| item.get("message").and_then(text))
+                    })
+                    .collect();
+                if error.code.is_none() {
+                    error.code = items.iter().find_map(|i| i.get("code").and_then(text));
+                }
+            }
+            if error.message.is_none() && !error.errors.is_empty() {
+                error.message = Some(error.errors.join("; "));
+            }
+        }
+        error
+    }
+
+    /// The body as text (lossy), e.g. to log an HTML error page.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cleeng answered {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        match &self.message {
+            Some(m) => write!(f, ": {m}"),
+            None if self.body.is_empty() => Ok(()),
+            None => write!(f, " with a body that is not a Cleeng error ({} bytes)", self.body.len()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Reads a byte stream that the runtime already buffered (see `Context::execute`) without
+/// `.await`: its chunks are in memory, so every poll is ready at once. Returns what was
+/// readable if a chunk would have to wait, so this never blocks.
+fn drain_buffered(stream: progenitor_client::ByteStream) -> Bytes {
+    use std::task::{Context, Poll, Waker};
+    let mut inner = stream.into_inner();
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut out = Vec::new();
+    while let Poll::Ready(Some(Ok(chunk))) = inner.as_mut().poll_next(&mut cx) {
+        out.extend_from_slice(&chunk);
+    }
+    Bytes::from(out)
+}
+
+impl<E> From<progenitor_client::Error<E>> for Error
+where
+    E: IntoErrorBody,
+{
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(m) => Error::InvalidRequest(m),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                Error::Transport(e)
+            }
+            P::ErrorResponse(rv) => {
+                let status = rv.status().as_u16();
+                let headers = rv.headers().clone();
+                ApiError::from_parts(status, headers, rv.into_inner().into_error_body()).into()
+            }
+            P::InvalidResponsePayload(body, e) => Error::Decode {
+                message: e.to_string(),
+                body,
+            },
+            P::UnexpectedResponse(response) => {
+                if response.status().as_u16() == FAILURE_STATUS {
+                    if let Some(carried) = response.extensions().get::<CarriedError>() {
+                        if let Some(e) = carried.0.lock().ok().and_then(|mut slot| slot.take()) {
+                            return e;
+                        }
+                    }
+                }
+                Error::UnexpectedStatus {
+                    status: response.status().as_u16(),
+                    headers: response.headers().clone(),
+                }
+            }
+            P::Custom(m) => Error::Config(m),
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(e)
+    }
+}
+
+/// Error payloads progenitor can hand back: raw bytes (what our normalized specs produce), or a
+/// typed value that is serialized back to JSON.
+pub trait IntoErrorBody {
+    /// The body as bytes.
+    fn into_error_body(self) -> Bytes;
+}
+
+impl IntoErrorBody for progenitor_client::ByteStream {
+    fn into_error_body(self) -> Bytes {
+        drain_buffered(self)
+    }
+}
+
+impl IntoErrorBody for () {
+    fn into_error_body(self) -> Bytes {
+        Bytes::new()
+    }
+}
+
+impl IntoErrorBody for serde_json::Value {
+    fn into_error_body(self) -> Bytes {
+        Bytes::from(serde_json::to_vec(&self).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(status: u16, body: &str) -> ApiError {
+        ApiError::from_parts(status, http::HeaderMap::new(), Bytes::from(body.to_string()))
+    }
+
+    #[test]
+    fn reads_every_documented_error_shape() {
+        let e = parse(404, r#"{"message":"Subscription with id: 1 not found"}"#);
+        assert_eq!(e.message.as_deref(), Some("Subscription with id: 1 not found"));
+        let e = parse(422, r#"{"success":false,"data":null,"message":"User has an active subscription"}"#);
+        assert_eq!(e.message.as_deref(), Some("User has an active subscription"));
+        let e = parse(401, r#"{"responseData":{},"errors":["Invalid credentials"],"code":"AUTH0001"}"#);
+        assert_eq!(e.errors, vec!["Invalid credentials".to_string()]);
+        assert_eq!(e.code.as_deref(), Some("AUTH0001"));
+        assert_eq!(e.message.as_deref(), Some("Invalid credentials"));
+        assert_eq!(e.to_string(), "Cleeng answered 401 [AUTH0001]: Invalid credentials");
+    }
+
+    #[test]
+    fn keeps_a_body_that_is_not_json() {
+        let e = parse(502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!(e.message, None);
+        assert_eq!(e.body_text(), "<html><body>Bad Gateway</body></html>");
+        assert!(e.to_string().contains("502"));
+    }
+
+    #[test]
+    fn missing_credential_names_what_is_accepted() {
+        let e = Error::MissingCredential {
+            operation: "getSubscription".into(),
+            accepted: vec![AuthScheme::PublisherToken, AuthScheme::CustomerJwt],
+        };
+        assert_eq!(
+            e.to_string(),
+            "getSubscription needs a publisher token or a customer JWT but the client has none"
+        );
+    }
+}

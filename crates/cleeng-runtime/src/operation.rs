@@ -1,0 +1,52 @@
+//! Per-operation facts the generator copies from the spec into each crate's `OPERATIONS` table.
+
+use crate::environment::ApiHosts;
+
+/// A way to authenticate a request (an OpenAPI security scheme of ours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthScheme {
+    /// `X-Publisher-Token: <token>`: server-to-server calls on behalf of the publisher.
+    PublisherToken,
+    /// `Authorization: Bearer <jwt>`: calls on behalf of a logged-in customer.
+    CustomerJwt,
+}
+
+/// How sure we are of an operation's method, path and field names (the spec's `x-confidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Confidence {
+    /// Seen on a Cleeng page or in real client code.
+    Verified,
+    /// One source only, or some names or shapes unknown.
+    Partial,
+    /// Guessed from context; treat with care.
+    Inferred,
+}
+
+/// What the runtime needs to know about one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// The spec's operationId (also progenitor's `OperationInfo::operation_id`).
+    pub id: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// Path template relative to the base URL.
+    pub path: &'static str,
+    /// Accepted credentials in preference order; empty for a public call.
+    pub auth: &'static [AuthScheme],
+    /// Safe to send again after an ambiguous failure (method semantics or `x-idempotent`).
+    pub idempotent: bool,
+    /// Hosts of this operation when they differ from the family's (legacy endpoints).
+    pub hosts: Option<ApiHosts>,
+    /// Deprecated upstream.
+    pub deprecated: bool,
+    /// How sure the spec is of this operation.
+    pub confidence: Confidence,
+}
+
+/// Finds an operation by id in a table sorted by id (as the generator emits it).
+pub(crate) fn find<'a>(table: &'a [OperationMeta], id: &str) -> Option<&'a OperationMeta> {
+    table
+        .binary_search_by(|m| m.id.cmp(id))
+        .ok()
+        .map(|i| &table[i])
+}

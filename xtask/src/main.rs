@@ -1,0 +1,104 @@
+//! `cargo xtask`: the maintainers' command line, a thin shell over `cleeng-codegen`.
+//!
+//! * `cargo xtask regen [--check] [FAMILY...]`: regenerate the family crates from `specs/`
+//!   (all five when no family is named). `--check` writes nothing and fails naming each file
+//!   that would change.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use cleeng_codegen::{family::workspace_root, generate, Family};
+
+const USAGE: &str = "usage: cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("regen") => regen(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn regen(args: &[String]) -> ExitCode {
+    let mut check = false;
+    let mut families = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            name => match Family::from_name(name) {
+                Some(f) => families.push(f),
+                None => {
+                    eprintln!("unknown family {name:?}\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+        }
+    }
+    if families.is_empty() {
+        families = Family::ALL.to_vec();
+    }
+    let root = workspace_root();
+    let started = Instant::now();
+    let mut failed = false;
+    let mut stale = Vec::new();
+    for family in families {
+        let generated = match generate(&root, family) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("{:<10} FAILED: {e}", family.name());
+                failed = true;
+                continue;
+            }
+        };
+        let path = family.generated_file(&root);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        let changed = current != generated.source;
+        let state = match (changed, check) {
+            (false, _) => "unchanged",
+            (true, true) => {
+                stale.push(family.generated_path());
+                "STALE"
+            }
+            (true, false) => {
+                if let Err(e) = std::fs::write(&path, &generated.source) {
+                    eprintln!("{:<10} FAILED: cannot write {}: {e}", family.name(), path.display());
+                    failed = true;
+                    continue;
+                }
+                "written"
+            }
+        };
+        println!(
+            "{:<10} {:>4} operations {:>5} types {:>7} lines  {:<9} {:>6.0?}",
+            family.name(),
+            generated.operations,
+            generated.types,
+            generated.lines(),
+            state,
+            generated.elapsed
+        );
+    }
+    println!("total {:.0?}", started.elapsed());
+    if !stale.is_empty() {
+        for path in &stale {
+            eprintln!("stale: {path} differs from what its spec generates; run `cargo xtask regen`");
+        }
+        return ExitCode::FAILURE;
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
