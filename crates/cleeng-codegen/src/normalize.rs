@@ -41,6 +41,11 @@ const JSON: &str = "application/json";
 /// Rewrites `doc` in place; `path` names the spec in errors.
 pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
     let mut report = Report::default();
+    let shared_responses = doc
+        .components
+        .as_ref()
+        .map(|c| c.responses.clone())
+        .unwrap_or_default();
     for (route, item) in doc.paths.paths.iter_mut() {
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -67,11 +72,37 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
                 path: path.into(),
                 message: format!("{} {route} has no operationId", method.to_uppercase()),
             })?;
+            inline_response_refs(op, &shared_responses, path, &id)?;
             trim_request_media(op, &id, &mut report);
             normalize_responses(op, &id, &mut report);
         }
     }
     Ok(report)
+}
+
+/// Replaces `$ref: '#/components/responses/X'` with the response itself, so the rules below
+/// see every body.
+fn inline_response_refs(
+    op: &mut Operation,
+    shared: &IndexMap<String, ReferenceOr<Response>>,
+    path: &str,
+    id: &str,
+) -> Result<(), Error> {
+    for resp in op.responses.responses.values_mut() {
+        if let ReferenceOr::Reference { reference } = resp {
+            let name = reference.trim_start_matches("#/components/responses/");
+            match shared.get(name) {
+                Some(ReferenceOr::Item(item)) => *resp = ReferenceOr::Item(item.clone()),
+                _ => {
+                    return Err(Error::Invalid {
+                        path: path.into(),
+                        message: format!("{id}: response {reference} is not defined under components/responses"),
+                    })
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn trim_request_media(op: &mut Operation, id: &str, report: &mut Report) {
@@ -237,6 +268,26 @@ paths:
         assert_eq!(codes, ["200", "202", "404", "4XX", "5XX"]);
         let r404 = op.responses.responses[&StatusCode::Code(404)].as_item().unwrap();
         assert!(r404.content.contains_key(RAW));
+    }
+
+    #[test]
+    fn shared_responses_are_inlined_before_merging() {
+        let mut d = doc(r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        "200": {$ref: '#/components/responses/Thing'}
+        "203": {description: other, content: {application/json: {schema: {type: string}}}}
+components:
+  responses:
+    Thing: {description: ok, content: {application/json: {schema: {type: integer}}}}
+"#);
+        let report = normalize(&mut d, "t.yaml").expect("normalizes");
+        assert_eq!(report.merged_success_bodies, vec!["getX".to_string()]);
     }
 
     #[test]

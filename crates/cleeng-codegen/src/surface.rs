@@ -64,6 +64,8 @@ pub fn compact(tokens: impl ToTokens) -> String {
         (" (", "("),
         ("( ", "("),
         (" )", ")"),
+        (",>", ">"),
+        (",)", ")"),
     ] {
         while s.contains(from) {
             s = s.replace(from, to);

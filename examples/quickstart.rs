@@ -1,0 +1,88 @@
+//! The README's usage snippets, compiled. `tests/readme.rs` checks that every Rust snippet in the
+//! README appears here verbatim, so the README cannot show code that does not build.
+//!
+//! Running it calls Cleeng's sandbox: set `CLEENG_PUBLISHER_TOKEN` (and `CLEENG_CUSTOMER_JWT`)
+//! first. Without them it prints what it would do and exits.
+
+use cleeng::Error;
+
+async fn core_example() -> Result<(), Error> {
+    use cleeng_core::{Client, ClientSubscriptionsExt, PublisherToken};
+    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+    // README: core
+    let client = Client::sandbox(PublisherToken::new(token));
+    let subscriptions = client.list_subscriptions().customer_id(123456789).send().await?;
+    // README: end
+    println!("core: {} subscriptions", subscriptions.into_inner().data.len());
+    Ok(())
+}
+
+async fn mediastore_example() -> Result<(), Error> {
+    use cleeng_mediastore::{Client, ClientCustomersExt, CustomerJwt};
+    let jwt = std::env::var("CLEENG_CUSTOMER_JWT").unwrap_or_default();
+    // README: mediastore
+    let client = Client::sandbox(CustomerJwt::new(jwt));
+    let customer = client.get_customer().customer_id(123456789).send().await?;
+    // README: end
+    println!("mediastore: {:?}", customer.status());
+    Ok(())
+}
+
+async fn auth_example() -> Result<(), Error> {
+    use cleeng_auth::{Client, ClientDeviceLoginExt};
+    // README: auth
+    let client = Client::sandbox(());
+    let code = client
+        .generate_device_code()
+        .body_map(|b| b.broadcaster_id(123456789).device_id("tv-0001").device_name("Living room TV"))
+        .send()
+        .await?;
+    // README: end
+    println!("auth: {:?}", code.status());
+    Ok(())
+}
+
+async fn inapp_example() -> Result<(), Error> {
+    use cleeng_inapp::{Client, ClientStorekit2Ext, PublisherToken};
+    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+    // README: inapp
+    let client = Client::sandbox(PublisherToken::new(token));
+    let sync = client
+        .register_apple_sk2_purchase()
+        .body_map(|b| b.transaction_id("2000000123456789").cleeng_customer_id(123456789))
+        .send()
+        .await?;
+    // README: end
+    println!("inapp: synchronization {}", sync.into_inner().synchronization_id);
+    Ok(())
+}
+
+async fn webhooks_example() -> Result<(), Error> {
+    use cleeng_webhooks::{Client, ClientEventTypesExt, PublisherToken};
+    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+    // README: webhooks
+    let client = Client::sandbox(PublisherToken::new(token));
+    let event_types = client.list_event_types().send().await?;
+    // README: end
+    println!("webhooks: {:?}", event_types.status());
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::var("CLEENG_PUBLISHER_TOKEN").is_err() {
+        println!("set CLEENG_PUBLISHER_TOKEN (and CLEENG_CUSTOMER_JWT) to call Cleeng's sandbox");
+        return;
+    }
+    for (name, result) in [
+        ("core", core_example().await),
+        ("mediastore", mediastore_example().await),
+        ("auth", auth_example().await),
+        ("inapp", inapp_example().await),
+        ("webhooks", webhooks_example().await),
+    ] {
+        if let Err(e) = result {
+            println!("{name}: {e}");
+        }
+    }
+}

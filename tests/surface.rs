@@ -1,0 +1,52 @@
+//! Snapshot of each generated crate's public surface: every client method with its HTTP method,
+//! path and builder setters, every type with its fields. A spec change shows up in the pull
+//! request as a readable change to `tests/snapshots/surface__<family>.snap`.
+
+mod common;
+
+use cleeng_codegen::{glue, surface, Family};
+
+fn check(family: Family) {
+    let spec = common::load(family);
+    let ops = glue::operations(&spec.document, &spec.path).expect("operation facts");
+    let source = common::generated_source(family);
+    let surface = surface::extract(&source, &ops).expect("generated.rs parses");
+    assert_eq!(
+        surface.methods.len(),
+        ops.len(),
+        "{family}: every operation must become exactly one client method"
+    );
+    let unmatched: Vec<&str> = surface
+        .methods
+        .iter()
+        .filter(|m| m.operation_id == "?")
+        .map(|m| m.name.as_str())
+        .collect();
+    assert!(unmatched.is_empty(), "{family}: methods without an operation: {unmatched:?}");
+    insta::assert_snapshot!(family.name(), surface.render(&family.crate_name()));
+}
+
+#[test]
+fn core_surface() {
+    check(Family::Core);
+}
+
+#[test]
+fn mediastore_surface() {
+    check(Family::MediaStore);
+}
+
+#[test]
+fn auth_surface() {
+    check(Family::Auth);
+}
+
+#[test]
+fn inapp_surface() {
+    check(Family::InApp);
+}
+
+#[test]
+fn webhooks_surface() {
+    check(Family::Webhooks);
+}
