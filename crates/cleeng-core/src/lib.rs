@@ -23,6 +23,13 @@ mod generated;
 
 pub use generated::*;
 
+pub mod conditional;
+pub mod offers;
+pub mod pagination;
+
+pub use conditional::{ETag, Fetched, ResponseExt, Versioned, Written};
+pub use pagination::{ItemStream, Page, PageStream, Paginate};
+
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
 };
