@@ -221,7 +221,7 @@ pub mod types {
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub access_token: ::std::option::Option<::std::string::String>,
+        pub access_token: ::std::option::Option<::cleeng_runtime::Secret>,
         ///Opaque text passed by the verifying device (often JSON text).
         #[serde(
             rename = "additionalPayload",
@@ -245,7 +245,7 @@ pub mod types {
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub refresh_token: ::std::option::Option<::std::string::String>,
+        pub refresh_token: ::std::option::Option<::cleeng_runtime::Secret>,
         ///Kind of token, e.g. JWT.
         #[serde(
             rename = "tokenType",
@@ -454,7 +454,7 @@ pub mod types {
     pub struct Hi5Token {
         ///JWT for the Hi5 chatbot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::cleeng_runtime::Secret>,
     }
     impl Hi5Token {
         pub fn builder() -> builder::Hi5Token {
@@ -852,7 +852,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DeviceTokens {
             access_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
             additional_payload: ::std::result::Result<
@@ -868,7 +868,7 @@ pub mod types {
                 ::std::string::String,
             >,
             refresh_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
             token_type: ::std::result::Result<
@@ -891,7 +891,9 @@ pub mod types {
         impl DeviceTokens {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.access_token = value
@@ -941,7 +943,9 @@ pub mod types {
             }
             pub fn refresh_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.refresh_token = value
@@ -1144,7 +1148,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Hi5Token {
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -1158,7 +1162,9 @@ pub mod types {
         impl Hi5Token {
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -2064,6 +2070,66 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> GenerateDeviceCode<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `generateDeviceCode`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeviceCode>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("generateDeviceCode", self.send().await)
+        }
+    }
+    impl<'a> CheckDeviceCode<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `checkDeviceCode`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeviceTokens>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("checkDeviceCode", self.send().await)
+        }
+    }
+    impl<'a> AuthorizeDeviceCode<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `authorizeDeviceCode`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("authorizeDeviceCode", self.send().await)
+        }
+    }
+    impl<'a> GetJwks<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getJwks`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Jwks>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("getJwks", self.send().await)
+        }
+    }
+    impl<'a> GetHi5ChatbotToken<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getHi5ChatbotToken`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Hi5Token>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getHi5ChatbotToken", self.send().await)
+        }
+    }
+    impl<'a> GenerateAuth0Token<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `generateAuth0Token`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Auth0TokenResponse>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("generateAuth0Token", self.send().await)
         }
     }
 }

@@ -40,7 +40,9 @@ pub fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Separate)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(::cleeng_runtime::Context))
-        .with_derive("schemars::JsonSchema");
+        .with_derive("schemars::JsonSchema")
+        // `format: password` fields become `cleeng_runtime::Secret` (see normalize.rs).
+        .with_crate("cleeng-runtime", progenitor::CrateVers::Any, None);
     s
 }
 
@@ -72,10 +74,12 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
         })?;
     let glue = glue::tokens(&hosts, &ops);
     let all = quote!(#tokens #glue);
-    let file: syn::File = syn::parse2(all).map_err(|e| Error::Syntax {
+    let mut file: syn::File = syn::parse2(all).map_err(|e| Error::Syntax {
         path: path.clone(),
         message: e.to_string(),
     })?;
+    crate::enums::open_string_enums(&mut file);
+    crate::calls::add_call_methods(&mut file, &ops);
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
     let source = header::render(&path, &loaded.sha256, PROGENITOR_VERSION) + "\n" + &body;

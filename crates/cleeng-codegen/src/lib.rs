@@ -8,8 +8,11 @@
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
 //! without losing facts → [`generate`] runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
+//! [`enums`] and [`calls`] post-process progenitor's syntax tree (open string enums, `call()`).
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
+pub mod calls;
+pub mod enums;
 pub mod family;
 pub mod generate;
 pub mod glue;

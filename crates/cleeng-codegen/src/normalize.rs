@@ -13,6 +13,9 @@
 //!   A body-less 2xx beside a typed one is dropped: it reaches the caller as an unexpected
 //!   status that hand-written helpers interpret (e.g. `204` = "nothing changed").
 //! * **One request media type**: JSON is kept when a spec lists several.
+//! * **Secrets get a secret type.** A `type: string, format: password` schema (passwords, refresh
+//!   tokens, signing secrets) is marked `x-rust-type: cleeng_runtime::Secret`, so the generated
+//!   field prints `[redacted]` in `Debug` instead of leaking into logs.
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -33,6 +36,8 @@ pub struct Report {
     pub dropped_empty_success: Vec<(String, String)>,
     /// Operations whose extra request media types were dropped.
     pub trimmed_request_media: Vec<String>,
+    /// Password-format string schemas mapped to `cleeng_runtime::Secret`.
+    pub secret_fields: usize,
 }
 
 const RAW: &str = "application/octet-stream";
@@ -46,6 +51,7 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
         .as_ref()
         .map(|c| c.responses.clone())
         .unwrap_or_default();
+    report.secret_fields = mark_secrets(doc);
     for (route, item) in doc.paths.paths.iter_mut() {
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -78,6 +84,113 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
         }
     }
     Ok(report)
+}
+
+/// Marks every password-format string schema in the document as `cleeng_runtime::Secret`.
+fn mark_secrets(doc: &mut OpenAPI) -> usize {
+    let mut count = 0;
+    if let Some(components) = doc.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            count += secrets_in(schema);
+        }
+        for body in components.request_bodies.values_mut() {
+            if let ReferenceOr::Item(body) = body {
+                for mt in body.content.values_mut() {
+                    count += mt.schema.as_mut().map_or(0, secrets_in);
+                }
+            }
+        }
+        for resp in components.responses.values_mut() {
+            if let ReferenceOr::Item(resp) = resp {
+                for mt in resp.content.values_mut() {
+                    count += mt.schema.as_mut().map_or(0, secrets_in);
+                }
+            }
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(ReferenceOr::Item(body)) = op.request_body.as_mut() {
+                for mt in body.content.values_mut() {
+                    count += mt.schema.as_mut().map_or(0, secrets_in);
+                }
+            }
+            for resp in op.responses.responses.values_mut() {
+                if let ReferenceOr::Item(resp) = resp {
+                    for mt in resp.content.values_mut() {
+                        count += mt.schema.as_mut().map_or(0, secrets_in);
+                    }
+                }
+            }
+        }
+    }
+    count
+}
+
+fn secrets_in_boxed(schema: &mut ReferenceOr<Box<Schema>>) -> usize {
+    match schema {
+        ReferenceOr::Item(s) => secrets_in_schema(s),
+        ReferenceOr::Reference { .. } => 0,
+    }
+}
+
+fn secrets_in(schema: &mut ReferenceOr<Schema>) -> usize {
+    match schema {
+        ReferenceOr::Item(s) => secrets_in_schema(s),
+        ReferenceOr::Reference { .. } => 0,
+    }
+}
+
+fn secrets_in_schema(schema: &mut Schema) -> usize {
+    use openapiv3::{StringFormat, Type, VariantOrUnknownOrEmpty};
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::String(s))
+            if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password) =>
+        {
+            schema.schema_data.extensions.insert(
+                "x-rust-type".into(),
+                serde_json::json!({
+                    "crate": "cleeng-runtime",
+                    "version": "*",
+                    "path": "cleeng_runtime::Secret",
+                }),
+            );
+            1
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            let mut n: usize = o.properties.values_mut().map(secrets_in_boxed).sum();
+            if let Some(openapiv3::AdditionalProperties::Schema(s)) = o.additional_properties.as_mut() {
+                n += secrets_in(s);
+            }
+            n
+        }
+        SchemaKind::Type(Type::Array(a)) => a.items.as_mut().map_or(0, secrets_in_boxed),
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => list.iter_mut().map(secrets_in).sum(),
+        SchemaKind::Any(any) => {
+            let mut n: usize = any.properties.values_mut().map(secrets_in_boxed).sum();
+            n += any.items.as_mut().map_or(0, secrets_in_boxed);
+            for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
+                n += list.iter_mut().map(secrets_in).sum::<usize>();
+            }
+            n
+        }
+        _ => 0,
+    }
 }
 
 /// Replaces `$ref: '#/components/responses/X'` with the response itself, so the rules below
@@ -268,6 +381,27 @@ paths:
         assert_eq!(codes, ["200", "202", "404", "4XX", "5XX"]);
         let r404 = op.responses.responses[&StatusCode::Code(404)].as_item().unwrap();
         assert!(r404.content.contains_key(RAW));
+    }
+
+    #[test]
+    fn password_fields_become_secrets() {
+        let mut d = doc(r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Login:
+      type: object
+      properties:
+        email: {type: string}
+        password: {type: string, format: password}
+        nested: {type: array, items: {type: object, properties: {secret: {type: string, format: password}}}}
+"#);
+        let report = normalize(&mut d, "t.yaml").expect("normalizes");
+        assert_eq!(report.secret_fields, 2);
+        let text = serde_json::to_string(&d).unwrap();
+        assert_eq!(text.matches("cleeng_runtime::Secret").count(), 2, "{text}");
     }
 
     #[test]

@@ -218,7 +218,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -240,6 +239,9 @@ pub mod types {
         Samsung,
         #[serde(rename = "vizio")]
         Vizio,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AppStoreName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -250,6 +252,7 @@ pub mod types {
                 Self::Roku => f.write_str("roku"),
                 Self::Samsung => f.write_str("samsung"),
                 Self::Vizio => f.write_str("vizio"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -265,7 +268,7 @@ pub mod types {
                 "roku" => Ok(Self::Roku),
                 "samsung" => Ok(Self::Samsung),
                 "vizio" => Ok(Self::Vizio),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -425,7 +428,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -445,6 +447,9 @@ pub mod types {
         Year,
         #[serde(rename = "season")]
         Season,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for BillingCyclePeriodUnit {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -454,6 +459,7 @@ pub mod types {
                 Self::Month => f.write_str("month"),
                 Self::Year => f.write_str("year"),
                 Self::Season => f.write_str("season"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -468,7 +474,7 @@ pub mod types {
                 "month" => Ok(Self::Month),
                 "year" => Ok(Self::Year),
                 "season" => Ok(Self::Season),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -538,7 +544,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -556,6 +561,9 @@ pub mod types {
         Pass,
         #[serde(rename = "subscription")]
         Subscription,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CampaignConstraintsOfferTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -564,6 +572,7 @@ pub mod types {
                 Self::Live => f.write_str("live"),
                 Self::Pass => f.write_str("pass"),
                 Self::Subscription => f.write_str("subscription"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -577,7 +586,7 @@ pub mod types {
                 "live" => Ok(Self::Live),
                 "pass" => Ok(Self::Pass),
                 "subscription" => Ok(Self::Subscription),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -603,7 +612,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -619,6 +627,9 @@ pub mod types {
         Initial,
         #[serde(rename = "renewal")]
         Renewal,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CampaignConstraintsPaymentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -626,6 +637,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::Initial => f.write_str("initial"),
                 Self::Renewal => f.write_str("renewal"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -638,7 +650,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "initial" => Ok(Self::Initial),
                 "renewal" => Ok(Self::Renewal),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -682,7 +694,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -698,6 +709,9 @@ pub mod types {
         Deactivated,
         #[serde(rename = "ended")]
         Ended,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CampaignStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -705,6 +719,7 @@ pub mod types {
                 Self::Active => f.write_str("active"),
                 Self::Deactivated => f.write_str("deactivated"),
                 Self::Ended => f.write_str("ended"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -717,7 +732,7 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "deactivated" => Ok(Self::Deactivated),
                 "ended" => Ok(Self::Ended),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -799,7 +814,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -813,12 +827,16 @@ pub mod types {
         InitialPayment,
         #[serde(rename = "recurring-payment")]
         RecurringPayment,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CleengManagedPaymentPaymentOperation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::InitialPayment => f.write_str("initial-payment"),
                 Self::RecurringPayment => f.write_str("recurring-payment"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -830,7 +848,7 @@ pub mod types {
             match value {
                 "initial-payment" => Ok(Self::InitialPayment),
                 "recurring-payment" => Ok(Self::RecurringPayment),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -856,7 +874,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -874,6 +891,9 @@ pub mod types {
         Cancelled,
         #[serde(rename = "captured")]
         Captured,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CleengManagedPaymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -882,6 +902,7 @@ pub mod types {
                 Self::Authorized => f.write_str("authorized"),
                 Self::Cancelled => f.write_str("cancelled"),
                 Self::Captured => f.write_str("captured"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -895,7 +916,7 @@ pub mod types {
                 "authorized" => Ok(Self::Authorized),
                 "cancelled" => Ok(Self::Cancelled),
                 "captured" => Ok(Self::Captured),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -1130,79 +1151,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<CustomerRegistrationPassword>,
+        pub password: ::std::option::Option<::cleeng_runtime::Secret>,
     }
     impl CustomerRegistration {
         pub fn builder() -> builder::CustomerRegistration {
             Default::default()
-        }
-    }
-    ///`CustomerRegistrationPassword`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct CustomerRegistrationPassword(::std::string::String);
-    impl ::std::ops::Deref for CustomerRegistrationPassword {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CustomerRegistrationPassword> for ::std::string::String {
-        fn from(value: CustomerRegistrationPassword) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CustomerRegistrationPassword {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 80usize {
-                return Err("longer than 80 characters".into());
-            }
-            if value.chars().count() < 8usize {
-                return Err("shorter than 8 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerRegistrationPassword {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CustomerRegistrationPassword {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerRegistrationPassword {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Only the fields sent are changed; none of them accepts null.
@@ -1708,7 +1661,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1730,6 +1682,9 @@ pub mod types {
         Annual,
         #[serde(rename = "seasonal")]
         Seasonal,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for DunningPeriod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1740,6 +1695,7 @@ pub mod types {
                 Self::X6Months => f.write_str("6-months"),
                 Self::Annual => f.write_str("annual"),
                 Self::Seasonal => f.write_str("seasonal"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1755,7 +1711,7 @@ pub mod types {
                 "6-months" => Ok(Self::X6Months),
                 "annual" => Ok(Self::Annual),
                 "seasonal" => Ok(Self::Seasonal),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -1836,7 +1792,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1856,6 +1811,9 @@ pub mod types {
         Month,
         #[serde(rename = "year")]
         Year,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for EntitlementDurationPeriodUnit {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1865,6 +1823,7 @@ pub mod types {
                 Self::Week => f.write_str("week"),
                 Self::Month => f.write_str("month"),
                 Self::Year => f.write_str("year"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1879,7 +1838,7 @@ pub mod types {
                 "week" => Ok(Self::Week),
                 "month" => Ok(Self::Month),
                 "year" => Ok(Self::Year),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -1977,7 +1936,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1995,6 +1953,9 @@ pub mod types {
         Terminated,
         #[serde(rename = "all")]
         All,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for EntitlementStatusFilter {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2003,6 +1964,7 @@ pub mod types {
                 Self::Cancelled => f.write_str("cancelled"),
                 Self::Terminated => f.write_str("terminated"),
                 Self::All => f.write_str("all"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2016,7 +1978,7 @@ pub mod types {
                 "cancelled" => Ok(Self::Cancelled),
                 "terminated" => Ok(Self::Terminated),
                 "all" => Ok(Self::All),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -2285,7 +2247,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2299,12 +2260,16 @@ pub mod types {
         Captured,
         #[serde(rename = "rejected")]
         Rejected,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ExternalPaymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Captured => f.write_str("captured"),
                 Self::Rejected => f.write_str("rejected"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2316,7 +2281,7 @@ pub mod types {
             match value {
                 "captured" => Ok(Self::Captured),
                 "rejected" => Ok(Self::Rejected),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -2447,7 +2412,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2461,12 +2425,16 @@ pub mod types {
         Day,
         #[serde(rename = "period")]
         Period,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for FreeTrialType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Day => f.write_str("day"),
                 Self::Period => f.write_str("period"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2478,7 +2446,7 @@ pub mod types {
             match value {
                 "day" => Ok(Self::Day),
                 "period" => Ok(Self::Period),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -2588,7 +2556,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2602,12 +2569,16 @@ pub mod types {
         Whitelist,
         #[serde(rename = "blacklist")]
         Blacklist,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GeoRestrictionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Whitelist => f.write_str("whitelist"),
                 Self::Blacklist => f.write_str("blacklist"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2619,7 +2590,7 @@ pub mod types {
             match value {
                 "whitelist" => Ok(Self::Whitelist),
                 "blacklist" => Ok(Self::Blacklist),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -2733,7 +2704,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2747,12 +2717,16 @@ pub mod types {
         Whitelist,
         #[serde(rename = "blacklist")]
         Blacklist,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GeoRestrictionUpdateType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Whitelist => f.write_str("whitelist"),
                 Self::Blacklist => f.write_str("blacklist"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2764,7 +2738,7 @@ pub mod types {
             match value {
                 "whitelist" => Ok(Self::Whitelist),
                 "blacklist" => Ok(Self::Blacklist),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -3772,7 +3746,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3786,12 +3759,16 @@ pub mod types {
         FixedDate,
         #[serde(rename = "duration")]
         Duration,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for OfferEntitlementExpirationPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::FixedDate => f.write_str("fixed-date"),
                 Self::Duration => f.write_str("duration"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3803,7 +3780,7 @@ pub mod types {
             match value {
                 "fixed-date" => Ok(Self::FixedDate),
                 "duration" => Ok(Self::Duration),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -4376,7 +4353,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4392,6 +4368,9 @@ pub mod types {
         Inactive,
         #[serde(rename = "all")]
         All,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for OfferStatusFilter {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4399,6 +4378,7 @@ pub mod types {
                 Self::Active => f.write_str("active"),
                 Self::Inactive => f.write_str("inactive"),
                 Self::All => f.write_str("all"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4411,7 +4391,7 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "inactive" => Ok(Self::Inactive),
                 "all" => Ok(Self::All),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -4531,7 +4511,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4549,6 +4528,9 @@ pub mod types {
         Live,
         #[serde(rename = "vod")]
         Vod,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for OfferType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4557,6 +4539,7 @@ pub mod types {
                 Self::Pass => f.write_str("pass"),
                 Self::Live => f.write_str("live"),
                 Self::Vod => f.write_str("vod"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4570,7 +4553,7 @@ pub mod types {
                 "pass" => Ok(Self::Pass),
                 "live" => Ok(Self::Live),
                 "vod" => Ok(Self::Vod),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -5368,7 +5351,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5384,6 +5366,9 @@ pub mod types {
         Stopped,
         #[serde(rename = "terminated")]
         Terminated,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PassStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5391,6 +5376,7 @@ pub mod types {
                 Self::Active => f.write_str("active"),
                 Self::Stopped => f.write_str("stopped"),
                 Self::Terminated => f.write_str("terminated"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5403,7 +5389,7 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "stopped" => Ok(Self::Stopped),
                 "terminated" => Ok(Self::Terminated),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -5449,7 +5435,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5465,6 +5450,9 @@ pub mod types {
         PolicyViolation,
         #[serde(rename = "expiration")]
         Expiration,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PassTerminateTerminationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5472,6 +5460,7 @@ pub mod types {
                 Self::PublisherCancel => f.write_str("publisherCancel"),
                 Self::PolicyViolation => f.write_str("policyViolation"),
                 Self::Expiration => f.write_str("expiration"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5484,7 +5473,7 @@ pub mod types {
                 "publisherCancel" => Ok(Self::PublisherCancel),
                 "policyViolation" => Ok(Self::PolicyViolation),
                 "expiration" => Ok(Self::Expiration),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -5764,8 +5753,7 @@ pub mod types {
         #[serde(rename = "subscriptionIds")]
         pub subscription_ids: ::std::vec::Vec<i64>,
         ///Gateway recurring token.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::cleeng_runtime::Secret,
     }
     impl PaymentDetails {
         pub fn builder() -> builder::PaymentDetails {
@@ -5797,7 +5785,7 @@ pub mod types {
             ::serde_json::Value,
         >,
         ///Gateway recurring token.
-        pub token: ::std::string::String,
+        pub token: ::cleeng_runtime::Secret,
     }
     impl PaymentDetailsCreate {
         pub fn builder() -> builder::PaymentDetailsCreate {
@@ -6225,7 +6213,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6249,6 +6236,9 @@ pub mod types {
         CancelPayment,
         #[serde(rename = "offer-switch")]
         OfferSwitch,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentPaymentOperation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6262,6 +6252,7 @@ pub mod types {
                 Self::ChargebackPayment => f.write_str("chargeback-payment"),
                 Self::CancelPayment => f.write_str("cancel-payment"),
                 Self::OfferSwitch => f.write_str("offer-switch"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6278,7 +6269,7 @@ pub mod types {
                 "chargeback-payment" => Ok(Self::ChargebackPayment),
                 "cancel-payment" => Ok(Self::CancelPayment),
                 "offer-switch" => Ok(Self::OfferSwitch),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -6303,7 +6294,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6327,6 +6317,9 @@ pub mod types {
         Receivable,
         #[serde(rename = "temporary")]
         Temporary,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6338,6 +6331,7 @@ pub mod types {
                 Self::Cancelled => f.write_str("cancelled"),
                 Self::Receivable => f.write_str("receivable"),
                 Self::Temporary => f.write_str("temporary"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6354,7 +6348,7 @@ pub mod types {
                 "cancelled" => Ok(Self::Cancelled),
                 "receivable" => Ok(Self::Receivable),
                 "temporary" => Ok(Self::Temporary),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -6445,7 +6439,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6461,6 +6454,9 @@ pub mod types {
         InitialFreeTransaction,
         #[serde(rename = "recurring-payment")]
         RecurringPayment,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentUpdatePaymentOperation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6468,6 +6464,7 @@ pub mod types {
                 Self::InitialPayment => f.write_str("initial-payment"),
                 Self::InitialFreeTransaction => f.write_str("initial-free-transaction"),
                 Self::RecurringPayment => f.write_str("recurring-payment"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6480,7 +6477,7 @@ pub mod types {
                 "initial-payment" => Ok(Self::InitialPayment),
                 "initial-free-transaction" => Ok(Self::InitialFreeTransaction),
                 "recurring-payment" => Ok(Self::RecurringPayment),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -6506,7 +6503,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6520,12 +6516,16 @@ pub mod types {
         Refund,
         #[serde(rename = "chargeback")]
         Chargeback,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentUpdateRefundType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Refund => f.write_str("refund"),
                 Self::Chargeback => f.write_str("chargeback"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6537,7 +6537,7 @@ pub mod types {
             match value {
                 "refund" => Ok(Self::Refund),
                 "chargeback" => Ok(Self::Chargeback),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -6562,7 +6562,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6578,6 +6577,9 @@ pub mod types {
         Captured,
         #[serde(rename = "refunded")]
         Refunded,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentUpdateStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6585,6 +6587,7 @@ pub mod types {
                 Self::Rejected => f.write_str("rejected"),
                 Self::Captured => f.write_str("captured"),
                 Self::Refunded => f.write_str("refunded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6597,7 +6600,7 @@ pub mod types {
                 "rejected" => Ok(Self::Rejected),
                 "captured" => Ok(Self::Captured),
                 "refunded" => Ok(Self::Refunded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -6926,7 +6929,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -6946,6 +6948,9 @@ pub mod types {
         Year,
         #[serde(rename = "season")]
         Season,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for RenewalCycleUnit {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6955,6 +6960,7 @@ pub mod types {
                 Self::Month => f.write_str("month"),
                 Self::Year => f.write_str("year"),
                 Self::Season => f.write_str("season"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -6969,7 +6975,7 @@ pub mod types {
                 "month" => Ok(Self::Month),
                 "year" => Ok(Self::Year),
                 "season" => Ok(Self::Season),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -7593,7 +7599,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -7607,12 +7612,16 @@ pub mod types {
         Capture,
         #[serde(rename = "authorise")]
         Authorise,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionNextPaymentAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Capture => f.write_str("capture"),
                 Self::Authorise => f.write_str("authorise"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -7624,7 +7633,7 @@ pub mod types {
             match value {
                 "capture" => Ok(Self::Capture),
                 "authorise" => Ok(Self::Authorise),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -7710,7 +7719,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -7722,11 +7730,15 @@ pub mod types {
     pub enum SubscriptionPauseRequestPauseDate {
         #[serde(rename = "anniversary-date")]
         AnniversaryDate,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionPauseRequestPauseDate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::AnniversaryDate => f.write_str("anniversary-date"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -7737,7 +7749,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "anniversary-date" => Ok(Self::AnniversaryDate),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -7817,7 +7829,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -7835,6 +7846,9 @@ pub mod types {
         Terminated,
         #[serde(rename = "paused")]
         Paused,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7843,6 +7857,7 @@ pub mod types {
                 Self::Stopped => f.write_str("stopped"),
                 Self::Terminated => f.write_str("terminated"),
                 Self::Paused => f.write_str("paused"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -7856,7 +7871,7 @@ pub mod types {
                 "stopped" => Ok(Self::Stopped),
                 "terminated" => Ok(Self::Terminated),
                 "paused" => Ok(Self::Paused),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -7881,7 +7896,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -7897,6 +7911,9 @@ pub mod types {
         Stopped,
         #[serde(rename = "terminated")]
         Terminated,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionStatusFilter {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7904,6 +7921,7 @@ pub mod types {
                 Self::Active => f.write_str("active"),
                 Self::Stopped => f.write_str("stopped"),
                 Self::Terminated => f.write_str("terminated"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -7916,7 +7934,7 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "stopped" => Ok(Self::Stopped),
                 "terminated" => Ok(Self::Terminated),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -7959,7 +7977,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -7977,6 +7994,9 @@ pub mod types {
         PublisherCancel,
         #[serde(rename = "policyViolation")]
         PolicyViolation,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionTerminateTerminationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7985,6 +8005,7 @@ pub mod types {
                 Self::UserCancel => f.write_str("userCancel"),
                 Self::PublisherCancel => f.write_str("publisherCancel"),
                 Self::PolicyViolation => f.write_str("policyViolation"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -7998,7 +8019,7 @@ pub mod types {
                 "userCancel" => Ok(Self::UserCancel),
                 "publisherCancel" => Ok(Self::PublisherCancel),
                 "policyViolation" => Ok(Self::PolicyViolation),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8024,7 +8045,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8044,6 +8064,9 @@ pub mod types {
         Finished,
         #[serde(rename = "paymentCancel")]
         PaymentCancel,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionTerminationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8053,6 +8076,7 @@ pub mod types {
                 Self::PublisherCancel => f.write_str("publisherCancel"),
                 Self::Finished => f.write_str("finished"),
                 Self::PaymentCancel => f.write_str("paymentCancel"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8067,7 +8091,7 @@ pub mod types {
                 "publisherCancel" => Ok(Self::PublisherCancel),
                 "finished" => Ok(Self::Finished),
                 "paymentCancel" => Ok(Self::PaymentCancel),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8304,7 +8328,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8320,6 +8343,9 @@ pub mod types {
         Stopped,
         #[serde(rename = "terminated")]
         Terminated,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubscriptionUpdateStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8327,6 +8353,7 @@ pub mod types {
                 Self::Active => f.write_str("active"),
                 Self::Stopped => f.write_str("stopped"),
                 Self::Terminated => f.write_str("terminated"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8339,7 +8366,7 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "stopped" => Ok(Self::Stopped),
                 "terminated" => Ok(Self::Terminated),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8480,7 +8507,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8494,6 +8520,9 @@ pub mod types {
         Deferred,
         #[serde(rename = "IMMEDIATE_WITHOUT_PRORATION")]
         ImmediateWithoutProration,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SwitchCreateAlgorithm {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8502,6 +8531,7 @@ pub mod types {
                 Self::ImmediateWithoutProration => {
                     f.write_str("IMMEDIATE_WITHOUT_PRORATION")
                 }
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8513,7 +8543,7 @@ pub mod types {
             match value {
                 "DEFERRED" => Ok(Self::Deferred),
                 "IMMEDIATE_WITHOUT_PRORATION" => Ok(Self::ImmediateWithoutProration),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8538,7 +8568,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8554,6 +8583,9 @@ pub mod types {
         Downgrade,
         #[serde(rename = "unspecified")]
         Unspecified,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SwitchCreateSwitchDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8561,6 +8593,7 @@ pub mod types {
                 Self::Upgrade => f.write_str("upgrade"),
                 Self::Downgrade => f.write_str("downgrade"),
                 Self::Unspecified => f.write_str("unspecified"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8573,7 +8606,7 @@ pub mod types {
                 "upgrade" => Ok(Self::Upgrade),
                 "downgrade" => Ok(Self::Downgrade),
                 "unspecified" => Ok(Self::Unspecified),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8598,7 +8631,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8612,12 +8644,16 @@ pub mod types {
         Upgrade,
         #[serde(rename = "downgrade")]
         Downgrade,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SwitchDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Upgrade => f.write_str("upgrade"),
                 Self::Downgrade => f.write_str("downgrade"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8629,7 +8665,7 @@ pub mod types {
             match value {
                 "upgrade" => Ok(Self::Upgrade),
                 "downgrade" => Ok(Self::Downgrade),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8711,7 +8747,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8731,6 +8766,9 @@ pub mod types {
         Cancelled,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SwitchStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8740,6 +8778,7 @@ pub mod types {
                 Self::Finished => f.write_str("finished"),
                 Self::Cancelled => f.write_str("cancelled"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8754,7 +8793,7 @@ pub mod types {
                 "finished" => Ok(Self::Finished),
                 "cancelled" => Ok(Self::Cancelled),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -8802,7 +8841,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -8816,12 +8854,16 @@ pub mod types {
         Cancelled,
         #[serde(rename = "finished")]
         Finished,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SwitchUpdateStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Cancelled => f.write_str("cancelled"),
                 Self::Finished => f.write_str("finished"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -8833,7 +8875,7 @@ pub mod types {
             match value {
                 "cancelled" => Ok(Self::Cancelled),
                 "finished" => Ok(Self::Finished),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -10382,7 +10424,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<super::CustomerRegistrationPassword>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -10503,7 +10545,7 @@ pub mod types {
             pub fn password<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerRegistrationPassword>,
+                    ::std::option::Option<::cleeng_runtime::Secret>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16391,7 +16433,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::cleeng_runtime::Secret,
                 ::std::string::String,
             >,
         }
@@ -16560,7 +16602,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::cleeng_runtime::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -16623,7 +16665,10 @@ pub mod types {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
-            token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token: ::std::result::Result<
+                ::cleeng_runtime::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PaymentDetailsCreate {
             fn default() -> Self {
@@ -16695,7 +16740,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::cleeng_runtime::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -29125,6 +29170,733 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> GetGift<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getGift`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Gift>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("getGift", self.send().await)
+        }
+    }
+    impl<'a> UpdateGift<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateGift`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Gift>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("updateGift", self.send().await)
+        }
+    }
+    impl<'a> VerifyGift<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `verifyGift`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GiftVerification>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("verifyGift", self.send().await)
+        }
+    }
+    impl<'a> RedeemGift<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `redeemGift`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MessageOnly>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("redeemGift", self.send().await)
+        }
+    }
+    impl<'a> ListAvailableSwitches<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listAvailableSwitches`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SwitchAvailability>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listAvailableSwitches", self.send().await)
+        }
+    }
+    impl<'a> ListSwitches<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSwitches`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Switch>>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listSwitches", self.send().await)
+        }
+    }
+    impl<'a> CreateSwitch<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSwitch`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createSwitch", self.send().await)
+        }
+    }
+    impl<'a> GetSwitch<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSwitch`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getSwitch", self.send().await)
+        }
+    }
+    impl<'a> UpdateSwitch<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSwitch`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateSwitch", self.send().await)
+        }
+    }
+    impl<'a> GetSubscriptionSwitchSettings<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSubscriptionSwitchSettings`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getSubscriptionSwitchSettings", self.send().await)
+        }
+    }
+    impl<'a> ListSubscriptions<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSubscriptions`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SubscriptionList>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listSubscriptions", self.send().await)
+        }
+    }
+    impl<'a> CreateSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createSubscription", self.send().await)
+        }
+    }
+    impl<'a> GetSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getSubscription", self.send().await)
+        }
+    }
+    impl<'a> UpdateSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SubscriptionUpdateResult>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateSubscription", self.send().await)
+        }
+    }
+    impl<'a> ActivateSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("activateSubscription", self.send().await)
+        }
+    }
+    impl<'a> CancelSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `cancelSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("cancelSubscription", self.send().await)
+        }
+    }
+    impl<'a> TerminateSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `terminateSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("terminateSubscription", self.send().await)
+        }
+    }
+    impl<'a> PauseSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `pauseSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("pauseSubscription", self.send().await)
+        }
+    }
+    impl<'a> ResumeSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `resumeSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("resumeSubscription", self.send().await)
+        }
+    }
+    impl<'a> RenewSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `renewSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("renewSubscription", self.send().await)
+        }
+    }
+    impl<'a> ReviveSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `reviveSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("reviveSubscription", self.send().await)
+        }
+    }
+    impl<'a> TransferSubscription<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferSubscription`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("transferSubscription", self.send().await)
+        }
+    }
+    impl<'a> ListCampaigns<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listCampaigns`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CampaignList>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listCampaigns", self.send().await)
+        }
+    }
+    impl<'a> UpdateDunningActionSettings<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateDunningActionSettings`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateDunningActionSettings", self.send().await)
+        }
+    }
+    impl<'a> ListWebhookSubscriptions<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listWebhookSubscriptions`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listWebhookSubscriptions", self.send().await)
+        }
+    }
+    impl<'a> ReplaceWebhookSubscriptions<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `replaceWebhookSubscriptions`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("replaceWebhookSubscriptions", self.send().await)
+        }
+    }
+    impl<'a> ListCustomers<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listCustomers`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listCustomers", self.send().await)
+        }
+    }
+    impl<'a> RegisterCustomer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `registerCustomer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("registerCustomer", self.send().await)
+        }
+    }
+    impl<'a> GetCustomer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getCustomer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CustomerEnvelope>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getCustomer", self.send().await)
+        }
+    }
+    impl<'a> DeleteCustomer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteCustomer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeleteCustomerResult>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deleteCustomer", self.send().await)
+        }
+    }
+    impl<'a> UpdateCustomer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateCustomer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateCustomer", self.send().await)
+        }
+    }
+    impl<'a> RequestPasswordReset<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `requestPasswordReset`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("requestPasswordReset", self.send().await)
+        }
+    }
+    impl<'a> GetEntitlement<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getEntitlement`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Entitlement>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getEntitlement", self.send().await)
+        }
+    }
+    impl<'a> ListEntitlements<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEntitlements`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listEntitlements", self.send().await)
+        }
+    }
+    impl<'a> ListOffers<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listOffers`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Offer>>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listOffers", self.send().await)
+        }
+    }
+    impl<'a> CreateOffer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOffer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createOffer", self.send().await)
+        }
+    }
+    impl<'a> GetOffer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getOffer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getOffer", self.send().await)
+        }
+    }
+    impl<'a> UpdateOffer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOffer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateOffer", self.send().await)
+        }
+    }
+    impl<'a> ActivateOffer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateOffer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("activateOffer", self.send().await)
+        }
+    }
+    impl<'a> DeactivateOffer<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deactivateOffer`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deactivateOffer", self.send().await)
+        }
+    }
+    impl<'a> CreateOfferLocalization<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOfferLocalization`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createOfferLocalization", self.send().await)
+        }
+    }
+    impl<'a> UpdateOfferLocalization<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOfferLocalization`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateOfferLocalization", self.send().await)
+        }
+    }
+    impl<'a> ActivateOfferLocalization<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateOfferLocalization`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("activateOfferLocalization", self.send().await)
+        }
+    }
+    impl<'a> DeactivateOfferLocalization<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deactivateOfferLocalization`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deactivateOfferLocalization", self.send().await)
+        }
+    }
+    impl<'a> ListSeasonGroups<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSeasonGroups`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::SeasonGroup>>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listSeasonGroups", self.send().await)
+        }
+    }
+    impl<'a> CreateSeasonGroup<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSeasonGroup`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createSeasonGroup", self.send().await)
+        }
+    }
+    impl<'a> GetSeasonGroup<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSeasonGroup`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getSeasonGroup", self.send().await)
+        }
+    }
+    impl<'a> DeleteSeasonGroup<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteSeasonGroup`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MessageOnly>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deleteSeasonGroup", self.send().await)
+        }
+    }
+    impl<'a> UpdateSeasonGroup<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSeasonGroup`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateSeasonGroup", self.send().await)
+        }
+    }
+    impl<'a> CreateSeason<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSeason`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createSeason", self.send().await)
+        }
+    }
+    impl<'a> DeleteSeason<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteSeason`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deleteSeason", self.send().await)
+        }
+    }
+    impl<'a> UpdateSeason<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSeason`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateSeason", self.send().await)
+        }
+    }
+    impl<'a> ListPasses<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listPasses`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Pass>>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listPasses", self.send().await)
+        }
+    }
+    impl<'a> CreatePass<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPass`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("createPass", self.send().await)
+        }
+    }
+    impl<'a> GetPass<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getPass`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("getPass", self.send().await)
+        }
+    }
+    impl<'a> UpdatePass<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updatePass`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("updatePass", self.send().await)
+        }
+    }
+    impl<'a> TerminatePass<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `terminatePass`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("terminatePass", self.send().await)
+        }
+    }
+    impl<'a> TransferPass<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferPass`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("transferPass", self.send().await)
+        }
+    }
+    impl<'a> CreateOrder<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOrder`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Order>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createOrder", self.send().await)
+        }
+    }
+    impl<'a> GetOrder<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getOrder`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Order>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getOrder", self.send().await)
+        }
+    }
+    impl<'a> UpdateOrder<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOrder`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Order>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateOrder", self.send().await)
+        }
+    }
+    impl<'a> CreatePayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PaymentCreated>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createPayment", self.send().await)
+        }
+    }
+    impl<'a> UpdatePayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updatePayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updatePayment", self.send().await)
+        }
+    }
+    impl<'a> CancelPayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `cancelPayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("cancelPayment", self.send().await)
+        }
+    }
+    impl<'a> CreatePaymentDetails<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPaymentDetails`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PaymentDetailsEnvelope>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createPaymentDetails", self.send().await)
+        }
+    }
+    impl<'a> DeletePaymentDetails<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deletePaymentDetails`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("deletePaymentDetails", self.send().await)
+        }
+    }
+    impl<'a> SetPaymentDetailsAttemptRestrictions<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `setPaymentDetailsAttemptRestrictions`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PaymentDetailsEnvelope>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish(
+                "setPaymentDetailsAttemptRestrictions",
+                self.send().await,
+            )
+        }
+    }
+    impl<'a> CreatePaymentMethod<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPaymentMethod`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PaymentMethod>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createPaymentMethod", self.send().await)
         }
     }
 }

@@ -197,7 +197,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -211,12 +210,16 @@ pub mod types {
         Ios,
         #[serde(rename = "tvos")]
         Tvos,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ApplePaymentRequestAppType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Ios => f.write_str("ios"),
                 Self::Tvos => f.write_str("tvos"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -228,7 +231,7 @@ pub mod types {
             match value {
                 "ios" => Ok(Self::Ios),
                 "tvos" => Ok(Self::Tvos),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -351,7 +354,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -367,6 +369,9 @@ pub mod types {
         Success,
         #[serde(rename = "failure")]
         Failure,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PurchaseValidationStatusStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -374,6 +379,7 @@ pub mod types {
                 Self::Pending => f.write_str("pending"),
                 Self::Success => f.write_str("success"),
                 Self::Failure => f.write_str("failure"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -386,7 +392,7 @@ pub mod types {
                 "pending" => Ok(Self::Pending),
                 "success" => Ok(Self::Success),
                 "failure" => Ok(Self::Failure),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -590,7 +596,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -606,6 +611,9 @@ pub mod types {
         Retrying,
         #[serde(rename = "finalized")]
         Finalized,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SynchronizationStatusStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -613,6 +621,7 @@ pub mod types {
                 Self::Processing => f.write_str("processing"),
                 Self::Retrying => f.write_str("retrying"),
                 Self::Finalized => f.write_str("finalized"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -625,7 +634,7 @@ pub mod types {
                 "processing" => Ok(Self::Processing),
                 "retrying" => Ok(Self::Retrying),
                 "finalized" => Ok(Self::Finalized),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -3777,6 +3786,140 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> RegisterAppleSk2Purchase<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `registerAppleSk2Purchase`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SynchronizationAccepted>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("registerAppleSk2Purchase", self.send().await)
+        }
+    }
+    impl<'a> TransferAppleSk2Purchase<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferAppleSk2Purchase`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SynchronizationAccepted>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("transferAppleSk2Purchase", self.send().await)
+        }
+    }
+    impl<'a> GetAppleSk2SynchronizationStatus<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getAppleSk2SynchronizationStatus`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SynchronizationStatus>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish(
+                "getAppleSk2SynchronizationStatus",
+                self.send().await,
+            )
+        }
+    }
+    impl<'a> ValidateAppleSk2Purchase<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateAppleSk2Purchase`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("validateAppleSk2Purchase", self.send().await)
+        }
+    }
+    impl<'a> GetAppleSk2PurchaseStatus<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getAppleSk2PurchaseStatus`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PurchaseValidationStatus>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getAppleSk2PurchaseStatus", self.send().await)
+        }
+    }
+    impl<'a> ValidateSamsungTvPurchase<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateSamsungTvPurchase`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("validateSamsungTvPurchase", self.send().await)
+        }
+    }
+    impl<'a> GetSamsungTvPurchaseStatus<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSamsungTvPurchaseStatus`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PurchaseValidationStatus>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getSamsungTvPurchaseStatus", self.send().await)
+        }
+    }
+    impl<'a> ValidateVizioPurchase<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateVizioPurchase`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("validateVizioPurchase", self.send().await)
+        }
+    }
+    impl<'a> GetVizioPurchaseStatus<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getVizioPurchaseStatus`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PurchaseValidationStatus>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getVizioPurchaseStatus", self.send().await)
+        }
+    }
+    impl<'a> SubmitAmazonPayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitAmazonPayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("submitAmazonPayment", self.send().await)
+        }
+    }
+    impl<'a> SubmitAndroidPayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitAndroidPayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("submitAndroidPayment", self.send().await)
+        }
+    }
+    impl<'a> SubmitApplePayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitApplePayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("submitApplePayment", self.send().await)
+        }
+    }
+    impl<'a> SubmitRokuPayment<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitRokuPayment`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("submitRokuPayment", self.send().await)
         }
     }
 }

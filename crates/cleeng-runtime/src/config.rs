@@ -7,6 +7,7 @@ use crate::credentials::{BearerSource, Credentials, CustomerJwt, PublisherToken}
 use crate::environment::{ApiHosts, Environment};
 use crate::error::Error;
 use crate::operation::OperationMeta;
+use crate::retry::RetryPolicy;
 
 /// Cleeng's best-practice guidance is a client timeout of about 8 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(8);
@@ -20,6 +21,7 @@ pub struct ClientConfig {
     credentials: Credentials,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
     http: Option<reqwest::Client>,
 }
 
@@ -42,6 +44,7 @@ impl ClientConfig {
             credentials: Credentials::none(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
             http: None,
         }
     }
@@ -64,13 +67,21 @@ impl ClientConfig {
         self
     }
 
+    /// Replaces the retry policy (default: [`RetryPolicy::default`], one retry of safe requests).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
     /// Replaces all credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
         self
     }
 
-    /// Overall time allowed for one request attempt (default [`DEFAULT_TIMEOUT`]).
+    /// Time allowed for one attempt, from sending to the last byte of the response headers and
+    /// body (default [`DEFAULT_TIMEOUT`]). Applied per request, so it also holds with your own
+    /// `reqwest::Client`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -82,8 +93,8 @@ impl ClientConfig {
         self
     }
 
-    /// Uses your own `reqwest::Client` (proxies, TLS roots...); the timeouts set here are then
-    /// not applied, since a built client cannot be changed.
+    /// Uses your own `reqwest::Client` (proxies, TLS roots...). The per-attempt timeout still
+    /// applies; the connect timeout is then the one your client was built with.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -109,13 +120,14 @@ impl ClientConfig {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
                 .user_agent(concat!("cleeng-rs/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let context = Context::new(self.environment, base_url.clone(), self.credentials, operations);
+        let context = Context::new(self.environment, base_url.clone(), self.credentials, operations)
+            .with_retry_policy(self.retry)
+            .with_attempt_timeout(Some(self.timeout));
         Ok(ClientParts {
             base_url,
             http,

@@ -1,11 +1,15 @@
 //! The per-client context every generated request goes through (progenitor's `ClientHooks::exec`).
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use tracing::Instrument;
 
 use crate::credentials::Credentials;
 use crate::environment::Environment;
 use crate::error::Error;
 use crate::operation::{find, AuthScheme, OperationMeta};
+use crate::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 
 /// Header progenitor adds to every request from the spec's `info.version`. Cleeng does not read
 /// it and our spec revision is none of its business, so the runtime removes it.
@@ -30,6 +34,8 @@ pub struct Context {
     base_url: String,
     credentials: Credentials,
     operations: &'static [OperationMeta],
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
 }
 
 impl Context {
@@ -45,7 +51,26 @@ impl Context {
             base_url,
             credentials,
             operations,
+            retry: RetryPolicy::default(),
+            attempt_timeout: Some(crate::config::DEFAULT_TIMEOUT),
         }
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the time allowed for each attempt (`None`: no per-attempt limit).
+    pub fn with_attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// The family's resolved base URL.
@@ -70,12 +95,13 @@ impl Context {
 
     /// Sends one request for operation `operation_id`: removes progenitor's version header,
     /// moves the request to the operation's own host if it has one, attaches the credential
-    /// the operation accepts, sends it, and buffers error bodies so that [`Error::from`] can
-    /// read them without `.await`.
+    /// the operation accepts, then sends it under the retry policy (see [`RetryPolicy`] for
+    /// what is retried), inside a `cleeng.call` tracing span, and buffers error bodies so that
+    /// [`Error::from`] can read them without `.await`.
     ///
-    /// Failures of the runtime itself (a missing credential, a failed token refresh) come back as
-    /// a synthetic response that `Error::from` turns into the typed error; transport errors come
-    /// back as they are.
+    /// Failures of the runtime itself (a missing credential, a failed token refresh, a request
+    /// whose outcome is unknown) come back as a synthetic response that `Error::from` turns into
+    /// the typed error; other transport errors come back as they are.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
@@ -94,9 +120,99 @@ impl Context {
         if let Err(e) = self.authorize(&mut request, op).await {
             return Ok(failure_response(e));
         }
-        // Seam for retries, per-attempt timeouts and tracing (one policy for every family).
-        let response = http.execute(request).await?;
-        buffer_error_body(response).await
+        if let Some(timeout) = self.attempt_timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        let span = tracing::info_span!(
+            "cleeng.call",
+            operation = op.id,
+            method = op.method,
+            path = op.path,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(http, request, op)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_retries(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        op: &OperationMeta,
+    ) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let span = tracing::Span::current();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let spare = request.try_clone();
+            let result = http.execute(request).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            span.record("attempts", attempt);
+            span.record("elapsed_ms", elapsed_ms);
+            let may_retry = attempt < self.retry.max_attempts && spare.is_some();
+            match result {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    span.record("status", status);
+                    tracing::debug!(attempt, status, elapsed_ms, "cleeng response");
+                    if op.idempotent && may_retry && is_retryable_status(status) {
+                        let retry_after = response
+                            .headers()
+                            .get(http::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        if let Some(wait) = self.wait_within_deadline(started, attempt, retry_after) {
+                            drop(response);
+                            tracing::debug!(attempt, status, wait_ms = wait.as_millis() as u64, "retrying");
+                            tokio::time::sleep(wait).await;
+                            request = spare.expect("checked by may_retry");
+                            continue;
+                        }
+                    }
+                    return buffer_error_body(response).await;
+                }
+                Err(error) => {
+                    // A connection that never opened sent nothing: safe to retry for any method.
+                    let never_sent = error.is_connect();
+                    tracing::debug!(
+                        attempt,
+                        elapsed_ms,
+                        timeout = error.is_timeout(),
+                        connect = never_sent,
+                        "cleeng transport error"
+                    );
+                    if (op.idempotent || never_sent) && may_retry {
+                        if let Some(wait) = self.wait_within_deadline(started, attempt, None) {
+                            tokio::time::sleep(wait).await;
+                            request = spare.expect("checked by may_retry");
+                            continue;
+                        }
+                    }
+                    if !op.idempotent && !never_sent {
+                        return Ok(failure_response(Error::UnknownOutcome {
+                            operation: op.id.to_string(),
+                            source: error,
+                        }));
+                    }
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// The wait before the next attempt, or `None` when it would end past the deadline.
+    fn wait_within_deadline(
+        &self,
+        started: Instant,
+        attempt: u32,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let wait = self.retry.backoff(attempt, retry_after);
+        (started.elapsed() + wait < self.retry.deadline).then_some(wait)
     }
 
     /// Rewrites the base of the URL for operations that live on another host (legacy endpoints).

@@ -36,6 +36,33 @@ impl fmt::Display for Secret {
     }
 }
 
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> String {
+        "Secret".into()
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("password".into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Secret::new(value)

@@ -1,6 +1,7 @@
 //! The one error type every family client returns.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -8,7 +9,9 @@ use crate::context::{CarriedError, FAILURE_STATUS};
 use crate::operation::AuthScheme;
 
 /// Everything that can go wrong calling Cleeng. Match on the variant; every variant keeps what
-/// arrived (status, body bytes), so nothing is lost when a response was not what we expected.
+/// arrived (status, headers, body bytes), so nothing is lost when a response was not what we
+/// expected. `operation` fields name the spec's operationId when the error came through a
+/// generated `call()` (they are `None` after a bare `send()`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -30,28 +33,136 @@ pub enum Error {
     /// the customer must log in again.
     #[error("authentication failed: {0}")]
     Auth(String),
-    /// No HTTP response arrived (DNS, connect, TLS, reset, timeout).
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// No HTTP response arrived (DNS, connect, TLS, connection reset) for a request that is safe
+    /// to repeat, or that was never sent.
+    #[error("{}transport error: {source}", prefix(operation))]
+    Transport {
+        /// operationId, when known.
+        operation: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// An attempt took longer than the configured timeout (and retries, if allowed, did too).
+    #[error("{}timed out: {source}", prefix(operation))]
+    Timeout {
+        /// operationId, when known.
+        operation: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A request that is not safe to repeat (it may create an order, a payment, a subscription)
+    /// failed after it was sent: Cleeng may or may not have acted on it. It was not re-sent;
+    /// check its effect (e.g. list the customer's orders) before trying again.
+    #[error("{operation}: outcome unknown, the request may have taken effect: {source}")]
+    UnknownOutcome {
+        /// operationId.
+        operation: String,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Cleeng throttled the client (429) and retries, if allowed, did not get through.
+    #[error("rate limited: {error}")]
+    RateLimited {
+        /// What `Retry-After` asked for, if it was sent.
+        retry_after: Option<Duration>,
+        /// The 429 response.
+        error: ApiError,
+    },
+    /// Cleeng or a proxy in front of it was unavailable (502, 503, 504) and retries, if allowed,
+    /// did not help.
+    #[error("service unavailable: {0}")]
+    Unavailable(ApiError),
     /// Cleeng answered with an error status.
     #[error("{0}")]
     Api(ApiError),
     /// A success response whose body does not match the documented shape.
-    #[error("cannot decode the response: {message}")]
+    #[error("{}cannot decode the response{}: {message}", prefix(operation), at(path))]
     Decode {
-        /// What the decoder said (with line and column).
+        /// operationId, when known.
+        operation: Option<String>,
+        /// JSON path of the value that failed (e.g. `data[3].status`), when known.
+        path: Option<String>,
+        /// What the decoder said.
         message: String,
         /// The body exactly as received.
         body: Bytes,
     },
     /// A status the spec does not document for this operation (e.g. `304`, `204`).
-    #[error("unexpected HTTP status {status}")]
+    #[error("{}unexpected HTTP status {status}", prefix(operation))]
     UnexpectedStatus {
+        /// operationId, when known.
+        operation: Option<String>,
         /// The status.
         status: u16,
         /// Response headers (e.g. `ETag`).
         headers: http::HeaderMap,
     },
+}
+
+fn prefix(operation: &Option<String>) -> String {
+    operation.as_ref().map(|o| format!("{o}: ")).unwrap_or_default()
+}
+
+fn at(path: &Option<String>) -> String {
+    path.as_ref().map(|p| format!(" at `{p}`")).unwrap_or_default()
+}
+
+impl Error {
+    /// The operationId this error belongs to, when known.
+    pub fn operation(&self) -> Option<&str> {
+        match self {
+            Error::MissingCredential { operation, .. } | Error::UnknownOutcome { operation, .. } => {
+                Some(operation)
+            }
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::UnexpectedStatus { operation, .. } => operation.as_deref(),
+            Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
+                error.operation.as_deref()
+            }
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
+        }
+    }
+
+    /// Records the operation on an error that does not name one yet.
+    pub fn with_operation(mut self, id: &str) -> Self {
+        match &mut self {
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::UnexpectedStatus { operation, .. } => {
+                operation.get_or_insert_with(|| id.to_string());
+            }
+            Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
+                error.operation.get_or_insert_with(|| id.to_string());
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
+                Some(error.status)
+            }
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The Cleeng error details, for any error that came with an error response.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 fn describe(accepted: &[AuthScheme]) -> String {
@@ -71,6 +182,8 @@ fn describe(accepted: &[AuthScheme]) -> String {
 /// from a proxy), which is kept as raw bytes.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// operationId, when known.
+    pub operation: Option<String>,
     /// HTTP status.
     pub status: u16,
     /// The human-readable message, if the body had one.
@@ -89,6 +202,7 @@ impl ApiError {
     /// Reads an error response.
     pub fn from_parts(status: u16, headers: http::HeaderMap, body: Bytes) -> Self {
         let mut error = ApiError {
+            operation: None,
             status,
             message: None,
             code: None,
@@ -132,6 +246,9 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(op) = &self.operation {
+            write!(f, "{op}: ")?;
+        }
         write!(f, "Cleeng answered {}", self.status)?;
         if let Some(code) = &self.code {
             write!(f, " [{code}]")?;
@@ -169,7 +286,11 @@ where
         match error {
             P::InvalidRequest(m) => Error::InvalidRequest(m),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
-                Error::Transport(e)
+                if e.is_timeout() {
+                    Error::Timeout { operation: None, source: e }
+                } else {
+                    Error::Transport { operation: None, source: e }
+                }
             }
             P::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
@@ -177,6 +298,8 @@ where
                 ApiError::from_parts(status, headers, rv.into_inner().into_error_body()).into()
             }
             P::InvalidResponsePayload(body, e) => Error::Decode {
+                operation: None,
+                path: None,
                 message: e.to_string(),
                 body,
             },
@@ -189,6 +312,7 @@ where
                     }
                 }
                 Error::UnexpectedStatus {
+                    operation: None,
                     status: response.status().as_u16(),
                     headers: response.headers().clone(),
                 }
@@ -199,8 +323,21 @@ where
 }
 
 impl From<ApiError> for Error {
+    /// Sorts an error response: 429 → [`Error::RateLimited`], 502/503/504 →
+    /// [`Error::Unavailable`], anything else → [`Error::Api`].
     fn from(e: ApiError) -> Self {
-        Error::Api(e)
+        match e.status {
+            429 => Error::RateLimited {
+                retry_after: e
+                    .headers
+                    .get(http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now())),
+                error: e,
+            },
+            502..=504 => Error::Unavailable(e),
+            _ => Error::Api(e),
+        }
     }
 }
 
@@ -260,6 +397,9 @@ mod tests {
 
     #[test]
     fn missing_credential_names_what_is_accepted() {
+        assert!(matches!(Error::from(parse(429, "")), Error::RateLimited { .. }));
+        assert!(matches!(Error::from(parse(503, "")), Error::Unavailable(_)));
+        assert!(matches!(Error::from(parse(404, "")), Error::Api(_)));
         let e = Error::MissingCredential {
             operation: "getSubscription".into(),
             accepted: vec![AuthScheme::PublisherToken, AuthScheme::CustomerJwt],

@@ -7,24 +7,30 @@
 //! * [`Environment`]: production, sandbox or your own base URL (a mock, a proxy);
 //! * credentials ([`PublisherToken`], [`CustomerJwt`], or any [`BearerSource`]) that never print
 //!   in `Debug` output, attached per operation as the spec's `security` says;
-//! * one [`Error`] type to match on, built from whatever progenitor reports
-//!   (`Error::from(progenitor_error)`).
+//! * safe retries ([`RetryPolicy`]: only requests that cannot do harm twice), a per-attempt
+//!   timeout, and a `cleeng.call` tracing span per call that never records a secret;
+//! * one [`Error`] type to match on: every generated builder's `call()` returns it, naming the
+//!   operation; `Error::from(progenitor_error)` converts a bare `send()` result.
 //!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
+mod call;
 mod config;
 mod context;
 mod credentials;
 mod environment;
 mod error;
 mod operation;
+mod retry;
 
+pub use call::{finish, finish_raw};
 pub use config::{ClientConfig, ClientParts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use context::Context;
 pub use credentials::{BearerFuture, BearerSource, Credentials, CustomerJwt, PublisherToken, Secret};
 pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
+pub use retry::{parse_retry_after, RetryPolicy};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
 pub use progenitor_client;

@@ -977,7 +977,7 @@ pub mod types {
         pub subscription_id: ::std::option::Option<CleengId>,
         ///Stored payment details token to charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::cleeng_runtime::Secret>,
     }
     impl SubscriptionReadyForPaymentAuthorisationData {
         pub fn builder() -> builder::SubscriptionReadyForPaymentAuthorisationData {
@@ -1060,7 +1060,7 @@ pub mod types {
         pub subscription_id: ::std::option::Option<CleengId>,
         ///Stored payment details token (inferred from the authorisation topic).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::cleeng_runtime::Secret>,
     }
     impl SubscriptionReadyForPaymentCaptureData {
         pub fn builder() -> builder::SubscriptionReadyForPaymentCaptureData {
@@ -1432,7 +1432,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1446,12 +1445,16 @@ pub mod types {
         Active,
         #[serde(rename = "paused")]
         Paused,
+        /// A value this version of the spec does not list (Cleeng added it later), kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for WebhookEndpointStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Active => f.write_str("active"),
                 Self::Paused => f.write_str("paused"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1463,7 +1466,7 @@ pub mod types {
             match value {
                 "active" => Ok(Self::Active),
                 "paused" => Ok(Self::Paused),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_string())),
             }
         }
     }
@@ -1647,7 +1650,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
         ///HMAC-SHA256 signing secret; shown only in this response, store it now.
-        pub secret: ::std::string::String,
+        pub secret: ::cleeng_runtime::Secret,
     }
     impl WebhookSigningWithSecret {
         pub fn builder() -> builder::WebhookSigningWithSecret {
@@ -3226,7 +3229,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -3427,7 +3430,9 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -3538,7 +3543,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cleeng_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -3739,7 +3744,9 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -5145,7 +5152,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secret: ::std::result::Result<
+                ::cleeng_runtime::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WebhookSigningWithSecret {
             fn default() -> Self {
@@ -5170,7 +5180,7 @@ pub mod types {
             }
             pub fn secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::cleeng_runtime::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret = value
@@ -6118,6 +6128,91 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ListEventTypes<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEventTypes`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EventTypeList>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listEventTypes", self.send().await)
+        }
+    }
+    impl<'a> ListEndpointsForEventType<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEndpointsForEventType`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointList>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listEndpointsForEventType", self.send().await)
+        }
+    }
+    impl<'a> ListWebhookEndpoints<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listWebhookEndpoints`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointPage>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("listWebhookEndpoints", self.send().await)
+        }
+    }
+    impl<'a> CreateWebhookEndpoint<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createWebhookEndpoint`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointWithSecretResponse>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("createWebhookEndpoint", self.send().await)
+        }
+    }
+    impl<'a> GetWebhookEndpoint<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getWebhookEndpoint`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointResponse>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("getWebhookEndpoint", self.send().await)
+        }
+    }
+    impl<'a> DeleteWebhookEndpoint<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteWebhookEndpoint`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+            ::cleeng_runtime::finish("deleteWebhookEndpoint", self.send().await)
+        }
+    }
+    impl<'a> UpdateWebhookEndpoint<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateWebhookEndpoint`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointResponse>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("updateWebhookEndpoint", self.send().await)
+        }
+    }
+    impl<'a> RotateEndpointSigningSecret<'a> {
+        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `rotateEndpointSigningSecret`.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookEndpointWithSecretResponse>,
+            ::cleeng_runtime::Error,
+        > {
+            ::cleeng_runtime::finish("rotateEndpointSigningSecret", self.send().await)
         }
     }
 }

@@ -1,0 +1,90 @@
+//! `call()`: a companion to every builder's `send()`, added by post-processing progenitor's output.
+//!
+//! `send()` returns progenitor's error type, which knows neither the operation nor our error
+//! shapes. `call()` sends the same request and returns `cleeng_runtime::Error`, naming the
+//! operation and, when a body does not match its type, the JSON path that failed.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use syn::{parse_quote, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+
+use crate::glue::OperationFacts;
+
+/// Adds `call()` next to each `send()` in the `builder` module; returns how many it added.
+pub fn add_call_methods(file: &mut syn::File, ops: &[OperationFacts]) -> usize {
+    let ids: BTreeMap<String, &str> = ops
+        .iter()
+        .map(|o| (o.id.to_upper_camel_case(), o.id.as_str()))
+        .collect();
+    let Some(items) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    let mut added = Vec::new();
+    for item in items.iter() {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let Type::Path(self_path) = &*imp.self_ty else { continue };
+        let Some(name) = self_path.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let Some(operation_id) = ids.get(&name) else { continue };
+        let Some(send) = imp.items.iter().find_map(|i| match i {
+            ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(success) = success_type(&send.sig.output) else { continue };
+        let raw = crate::surface::compact(&success) == "ByteStream";
+        let finish: syn::Path = if raw {
+            parse_quote!(::cleeng_runtime::finish_raw)
+        } else {
+            parse_quote!(::cleeng_runtime::finish)
+        };
+        let generics = &imp.generics;
+        let self_ty = &imp.self_ty;
+        let doc = format!(
+            " Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `{operation_id}`."
+        );
+        let call: Item = parse_quote! {
+            impl #generics #self_ty {
+                #[doc = #doc]
+                pub async fn call(
+                    self,
+                ) -> ::std::result::Result<ResponseValue<#success>, ::cleeng_runtime::Error> {
+                    #finish(#operation_id, self.send().await)
+                }
+            }
+        };
+        added.push(call);
+    }
+    let count = added.len();
+    items.extend(added);
+    count
+}
+
+/// `T` in `Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else { return None };
+    let result = last_generic_args(ty)?;
+    let GenericArgument::Type(response_value) = result.first()? else { return None };
+    let inner = last_generic_args(response_value)?;
+    match inner.first()? {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn last_generic_args(ty: &Type) -> Option<Vec<GenericArgument>> {
+    let Type::Path(p) = ty else { return None };
+    match &p.path.segments.last()?.arguments {
+        PathArguments::AngleBracketed(a) => Some(a.args.iter().cloned().collect()),
+        _ => None,
+    }
+}
