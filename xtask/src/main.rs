@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("diff") => diff(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -101,4 +102,15 @@ fn regen(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `cargo xtask diff ...`: the API change report; all logic lives in `cleeng_codegen::diff`.
+fn diff(args: &[String]) -> ExitCode {
+    let code = cleeng_codegen::diff::run_cli(
+        &workspace_root(),
+        args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
 }

@@ -12,6 +12,7 @@
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
 pub mod calls;
+pub mod diff;
 pub mod enums;
 pub mod family;
 pub mod generate;

@@ -1,0 +1,231 @@
+//! The Rust side of an API change: what appears, disappears or changes type in a generated crate.
+//!
+//! Both sides are generated in memory from their spec (`generate_from`, nothing written) and read
+//! with [`crate::surface::extract`], so the comparison sees exactly what `cargo xtask regen`
+//! would commit. Each change carries the operationId (methods, setters) or the type name (types,
+//! fields, variants) that links it to the spec change behind it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::surface::{Surface, TypeSurface};
+use crate::{family::Family, generate::generate_from, glue, spec, surface};
+
+/// Whether an item appeared, disappeared or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Delta {
+    /// New in head.
+    Added,
+    /// Gone in head.
+    Removed,
+    /// Present on both sides, different.
+    Changed,
+}
+
+/// One change to the public Rust surface of a family crate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RustChange {
+    /// Added, removed or changed.
+    pub delta: Delta,
+    /// What kind of item: `method`, `setter`, `returns`, `route`, `trait`, `type`, `field`, `variant`.
+    pub item: &'static str,
+    /// Its Rust path, e.g. `get_gift`, `list_subscriptions().limit`, `types::Gift::note`.
+    pub name: String,
+    /// The signature or type before (removed / changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The signature or type after (added / changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The operation behind a method-level change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+    /// The generated type behind a type-level change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+}
+
+impl RustChange {
+    /// One line for reports: "method `get_gift()` removed".
+    pub fn describe(&self) -> String {
+        let shown = match self.item {
+            "method" => format!("`{}()`", self.name),
+            "setter" => format!("`{}`", self.name),
+            _ => format!("`{}`", self.name),
+        };
+        match (self.delta, &self.before, &self.after) {
+            (Delta::Added, _, Some(after)) => format!("{} {shown} added: `{after}`", self.item),
+            (Delta::Added, _, None) => format!("{} {shown} added", self.item),
+            (Delta::Removed, Some(before), _) => format!("{} {shown} removed (was `{before}`)", self.item),
+            (Delta::Removed, None, _) => format!("{} {shown} removed", self.item),
+            (Delta::Changed, before, after) => format!(
+                "{} {shown} changed: `{}` → `{}`",
+                self.item,
+                before.as_deref().unwrap_or(""),
+                after.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+/// Generates `family`'s crate from spec bytes in memory and reads its public surface.
+pub fn surface_of(family: Family, bytes: &[u8]) -> Result<Surface, String> {
+    let loaded = spec::parse(&family.spec_path(), bytes).map_err(|e| e.to_string())?;
+    let generated = generate_from(family, &loaded).map_err(|e| e.to_string())?;
+    let ops = glue::operations(&loaded.document, &loaded.path).map_err(|e| e.to_string())?;
+    surface::extract(&generated.source, &ops).map_err(|e| e.to_string())
+}
+
+fn change(
+    delta: Delta,
+    item: &'static str,
+    name: String,
+    before: Option<String>,
+    after: Option<String>,
+) -> RustChange {
+    RustChange {
+        delta,
+        item,
+        name,
+        before,
+        after,
+        operation_id: None,
+        type_name: None,
+    }
+}
+
+/// Lists every difference between two surfaces: methods first (by name), then types.
+pub fn compare(base: &Surface, head: &Surface) -> Vec<RustChange> {
+    let mut out = Vec::new();
+    let bm: BTreeMap<&str, _> = base.methods.iter().map(|m| (m.name.as_str(), m)).collect();
+    let hm: BTreeMap<&str, _> = head.methods.iter().map(|m| (m.name.as_str(), m)).collect();
+    let sig = |m: &surface::Method| format!("{} {}", m.http, m.name);
+    for (name, m) in &bm {
+        if !hm.contains_key(name) {
+            let mut c = change(Delta::Removed, "method", name.to_string(), Some(sig(m)), None);
+            c.operation_id = Some(m.operation_id.clone());
+            out.push(c);
+        }
+    }
+    for (name, h) in &hm {
+        let op = Some(h.operation_id.clone());
+        let Some(b) = bm.get(name) else {
+            let mut c = change(Delta::Added, "method", name.to_string(), None, Some(sig(h)));
+            c.operation_id = op;
+            out.push(c);
+            continue;
+        };
+        let mut local = Vec::new();
+        if b.http != h.http {
+            local.push(change(Delta::Changed, "route", format!("{name}()"), Some(b.http.clone()), Some(h.http.clone())));
+        }
+        if b.trait_name != h.trait_name {
+            local.push(change(
+                Delta::Changed,
+                "trait",
+                format!("{name}()"),
+                Some(b.trait_name.clone()),
+                Some(h.trait_name.clone()),
+            ));
+        }
+        let bs: BTreeMap<&str, &str> = b.setters.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let hs: BTreeMap<&str, &str> = h.setters.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        for (s, t) in &bs {
+            let path = format!("{name}().{s}");
+            match hs.get(s) {
+                None => local.push(change(Delta::Removed, "setter", path, Some(format!(".{s}({t})")), None)),
+                Some(ht) if ht != t => local.push(change(
+                    Delta::Changed,
+                    "setter",
+                    path,
+                    Some(format!(".{s}({t})")),
+                    Some(format!(".{s}({ht})")),
+                )),
+                _ => {}
+            }
+        }
+        for (s, t) in &hs {
+            if !bs.contains_key(s) {
+                local.push(change(Delta::Added, "setter", format!("{name}().{s}"), None, Some(format!(".{s}({t})"))));
+            }
+        }
+        if b.returns != h.returns {
+            local.push(change(
+                Delta::Changed,
+                "returns",
+                format!("{name}().send()"),
+                Some(b.returns.clone()),
+                Some(h.returns.clone()),
+            ));
+        }
+        for mut c in local {
+            c.operation_id = op.clone();
+            out.push(c);
+        }
+    }
+
+    let bt: BTreeMap<&str, &TypeSurface> = base.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let ht: BTreeMap<&str, &TypeSurface> = head.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let typed = |mut c: RustChange, name: &str| {
+        c.type_name = Some(name.to_string());
+        c
+    };
+    for (name, t) in &bt {
+        if !ht.contains_key(name) {
+            out.push(typed(change(Delta::Removed, "type", format!("types::{name}"), Some(format!("{} {name}", t.kind)), None), name));
+        }
+    }
+    for (name, h) in &ht {
+        let Some(b) = bt.get(name) else {
+            out.push(typed(change(Delta::Added, "type", format!("types::{name}"), None, Some(format!("{} {name}", h.kind))), name));
+            continue;
+        };
+        if b.kind != h.kind || b.kind == "type" {
+            if b.kind != h.kind || b.members != h.members {
+                out.push(typed(
+                    change(
+                        Delta::Changed,
+                        "type",
+                        format!("types::{name}"),
+                        Some(format!("{} {name} {}", b.kind, b.members.join(", "))),
+                        Some(format!("{} {name} {}", h.kind, h.members.join(", "))),
+                    ),
+                    name,
+                ));
+            }
+            continue;
+        }
+        let item = if h.kind == "enum" { "variant" } else { "field" };
+        let split = |m: &String| -> (String, String) {
+            if item == "field" {
+                match m.split_once(": ") {
+                    Some((n, t)) => (n.to_string(), t.to_string()),
+                    None => (m.clone(), String::new()),
+                }
+            } else {
+                let n = m.split(['(', ' ']).next().unwrap_or(m).to_string();
+                (n, m.clone())
+            }
+        };
+        let bmem: BTreeMap<String, String> = b.members.iter().map(split).collect();
+        let hmem: BTreeMap<String, String> = h.members.iter().map(split).collect();
+        for (m, t) in &bmem {
+            let path = format!("types::{name}::{m}");
+            match hmem.get(m) {
+                None => out.push(typed(change(Delta::Removed, item, path, Some(t.clone()), None), name)),
+                Some(ht) if ht != t => {
+                    out.push(typed(change(Delta::Changed, item, path, Some(t.clone()), Some(ht.clone())), name))
+                }
+                _ => {}
+            }
+        }
+        for (m, t) in &hmem {
+            if !bmem.contains_key(m) {
+                out.push(typed(change(Delta::Added, item, format!("types::{name}::{m}"), None, Some(t.clone())), name));
+            }
+        }
+    }
+    out
+}
