@@ -2149,10 +2149,11 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     sandbox: "https://auth.api.sandbox.cleeng.com",
 };
 /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by operationId.
+/// from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "authorizeDeviceCode",
+        method_name: "authorize_device_code",
         method: "POST",
         path: "/v1/codes/authorize",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -2163,6 +2164,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "checkDeviceCode",
+        method_name: "check_device_code",
         method: "GET",
         path: "/v1/codes/check",
         auth: &[],
@@ -2173,6 +2175,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateAuth0Token",
+        method_name: "generate_auth0_token",
         method: "POST",
         path: "/v1/auth0/token",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -2183,6 +2186,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateDeviceCode",
+        method_name: "generate_device_code",
         method: "POST",
         path: "/v1/codes/generate",
         auth: &[],
@@ -2193,6 +2197,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getHi5ChatbotToken",
+        method_name: "get_hi5_chatbot_token",
         method: "POST",
         path: "/v1/hi5/token",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -2203,6 +2208,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getJwks",
+        method_name: "get_jwks",
         method: "GET",
         path: "/.well-known/jwks.json",
         auth: &[],

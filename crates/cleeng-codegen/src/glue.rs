@@ -8,6 +8,7 @@
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use proc_macro2::TokenStream;
+use heck::ToSnakeCase;
 use quote::quote;
 
 use crate::Error;
@@ -140,7 +141,12 @@ fn confidence_tokens(value: &str) -> TokenStream {
 /// The tokens appended after progenitor's output.
 pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
     let (prod, sandbox) = hosts;
+    // progenitor reports each request's operation as its Rust method name (snake case), so the
+    // table is keyed and sorted by that name.
+    let mut ops: Vec<&OperationFacts> = ops.iter().collect();
+    ops.sort_by_key(|op| op.id.to_snake_case());
     let metas = ops.iter().map(|op| {
+        let method_name = op.id.to_snake_case();
         let OperationFacts {
             id,
             method,
@@ -161,6 +167,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
         quote! {
             ::cleeng_runtime::OperationMeta {
                 id: #id,
+                method_name: #method_name,
                 method: #method,
                 path: #path,
                 auth: &[#(#auth),*],
@@ -179,7 +186,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
         };
 
         /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-        /// from the spec, sorted by operationId.
+        /// from the spec, sorted by Rust method name.
         pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[#(#metas),*];
 
         impl ClientHooks<::cleeng_runtime::Context> for Client {

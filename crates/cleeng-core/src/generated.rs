@@ -29928,10 +29928,11 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     sandbox: "https://api.sandbox.cleeng.com/3.1",
 };
 /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by operationId.
+/// from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "activateOffer",
+        method_name: "activate_offer",
         method: "POST",
         path: "/offers/{offerId}/activate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29942,6 +29943,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "activateOfferLocalization",
+        method_name: "activate_offer_localization",
         method: "POST",
         path: "/offers/{offerId}/localizations/{countryCode}/activate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29952,6 +29954,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "activateSubscription",
+        method_name: "activate_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/activate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29962,6 +29965,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "cancelPayment",
+        method_name: "cancel_payment",
         method: "PATCH",
         path: "/payments/{paymentId}/cancel",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29972,6 +29976,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "cancelSubscription",
+        method_name: "cancel_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/cancel",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29982,6 +29987,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createOffer",
+        method_name: "create_offer",
         method: "POST",
         path: "/offers",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -29992,6 +29998,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createOfferLocalization",
+        method_name: "create_offer_localization",
         method: "POST",
         path: "/offers/{offerId}/localizations",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30002,6 +30009,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createOrder",
+        method_name: "create_order",
         method: "POST",
         path: "/orders",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30012,6 +30020,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createPass",
+        method_name: "create_pass",
         method: "POST",
         path: "/passes",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30022,6 +30031,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createPayment",
+        method_name: "create_payment",
         method: "POST",
         path: "/payments",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30032,6 +30042,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createPaymentDetails",
+        method_name: "create_payment_details",
         method: "POST",
         path: "/payment_details",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30042,6 +30053,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createPaymentMethod",
+        method_name: "create_payment_method",
         method: "POST",
         path: "/payment_methods",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30052,6 +30064,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createSeason",
+        method_name: "create_season",
         method: "POST",
         path: "/offers/season-groups/{id}/seasons",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30062,6 +30075,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createSeasonGroup",
+        method_name: "create_season_group",
         method: "POST",
         path: "/offers/season-groups",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30072,6 +30086,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createSubscription",
+        method_name: "create_subscription",
         method: "POST",
         path: "/subscriptions",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30082,6 +30097,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "createSwitch",
+        method_name: "create_switch",
         method: "POST",
         path: "/subscription_switches",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30092,6 +30108,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deactivateOffer",
+        method_name: "deactivate_offer",
         method: "POST",
         path: "/offers/{offerId}/deactivate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30102,6 +30119,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deactivateOfferLocalization",
+        method_name: "deactivate_offer_localization",
         method: "POST",
         path: "/offers/{offerId}/localizations/{countryCode}/deactivate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30112,6 +30130,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deleteCustomer",
+        method_name: "delete_customer",
         method: "DELETE",
         path: "/customers/{customerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30122,6 +30141,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deletePaymentDetails",
+        method_name: "delete_payment_details",
         method: "DELETE",
         path: "/payment_details/{paymentDetailsId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30132,6 +30152,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deleteSeason",
+        method_name: "delete_season",
         method: "DELETE",
         path: "/offers/season-groups/{id}/seasons/{seasonId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30142,6 +30163,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deleteSeasonGroup",
+        method_name: "delete_season_group",
         method: "DELETE",
         path: "/offers/season-groups/{id}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30152,6 +30174,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getCustomer",
+        method_name: "get_customer",
         method: "GET",
         path: "/customers/{customerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30162,6 +30185,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getEntitlement",
+        method_name: "get_entitlement",
         method: "GET",
         path: "/entitlements/customer_id/{customerId}/offer_id/{offerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30172,6 +30196,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getGift",
+        method_name: "get_gift",
         method: "GET",
         path: "/gifts/{giftId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30182,6 +30207,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getOffer",
+        method_name: "get_offer",
         method: "GET",
         path: "/offers/{offerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30192,6 +30218,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getOrder",
+        method_name: "get_order",
         method: "GET",
         path: "/orders/{orderId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30202,6 +30229,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getPass",
+        method_name: "get_pass",
         method: "GET",
         path: "/passes/{passId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30212,6 +30240,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getSeasonGroup",
+        method_name: "get_season_group",
         method: "GET",
         path: "/offers/season-groups/{id}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30222,6 +30251,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getSubscription",
+        method_name: "get_subscription",
         method: "GET",
         path: "/subscriptions/{subscriptionId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30232,6 +30262,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getSubscriptionSwitchSettings",
+        method_name: "get_subscription_switch_settings",
         method: "GET",
         path: "/subscription_switch_settings/{offerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30242,6 +30273,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getSwitch",
+        method_name: "get_switch",
         method: "GET",
         path: "/subscription_switches/{switchId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30252,6 +30284,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listAvailableSwitches",
+        method_name: "list_available_switches",
         method: "GET",
         path: "/subscription_switches/availability",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30262,6 +30295,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listCampaigns",
+        method_name: "list_campaigns",
         method: "GET",
         path: "/campaigns",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30272,6 +30306,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listCustomers",
+        method_name: "list_customers",
         method: "GET",
         path: "/customers",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30282,6 +30317,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listEntitlements",
+        method_name: "list_entitlements",
         method: "GET",
         path: "/entitlements",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30292,6 +30328,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listOffers",
+        method_name: "list_offers",
         method: "GET",
         path: "/offers",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30302,6 +30339,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listPasses",
+        method_name: "list_passes",
         method: "GET",
         path: "/passes",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30312,6 +30350,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listSeasonGroups",
+        method_name: "list_season_groups",
         method: "GET",
         path: "/offers/season-groups",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30322,6 +30361,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listSubscriptions",
+        method_name: "list_subscriptions",
         method: "GET",
         path: "/subscriptions",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30332,6 +30372,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listSwitches",
+        method_name: "list_switches",
         method: "GET",
         path: "/subscription_switches",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30342,6 +30383,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listWebhookSubscriptions",
+        method_name: "list_webhook_subscriptions",
         method: "GET",
         path: "/webhook_subscriptions",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30352,6 +30394,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "pauseSubscription",
+        method_name: "pause_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/pause",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30362,6 +30405,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "redeemGift",
+        method_name: "redeem_gift",
         method: "POST",
         path: "/gifts/{code}/redeem",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30372,6 +30416,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "registerCustomer",
+        method_name: "register_customer",
         method: "POST",
         path: "/customers",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30382,6 +30427,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "renewSubscription",
+        method_name: "renew_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/renew",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30392,6 +30438,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "replaceWebhookSubscriptions",
+        method_name: "replace_webhook_subscriptions",
         method: "PUT",
         path: "/webhook_subscriptions/{topic}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30402,6 +30449,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "requestPasswordReset",
+        method_name: "request_password_reset",
         method: "POST",
         path: "/customers/request_password_reset",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30412,6 +30460,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "resumeSubscription",
+        method_name: "resume_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/resume",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30422,6 +30471,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "reviveSubscription",
+        method_name: "revive_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/revive",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30432,6 +30482,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "setPaymentDetailsAttemptRestrictions",
+        method_name: "set_payment_details_attempt_restrictions",
         method: "PATCH",
         path: "/payment_details/{paymentDetailsId}/attemptRestrictions",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30442,6 +30493,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "terminatePass",
+        method_name: "terminate_pass",
         method: "POST",
         path: "/passes/{passId}/terminate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30452,6 +30504,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "terminateSubscription",
+        method_name: "terminate_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/terminate",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30462,6 +30515,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "transferPass",
+        method_name: "transfer_pass",
         method: "POST",
         path: "/passes/{passId}/transfer",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30472,6 +30526,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "transferSubscription",
+        method_name: "transfer_subscription",
         method: "POST",
         path: "/subscriptions/{subscriptionId}/transfer",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30482,6 +30537,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomer",
+        method_name: "update_customer",
         method: "PATCH",
         path: "/customers/{customerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30492,6 +30548,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateDunningActionSettings",
+        method_name: "update_dunning_action_settings",
         method: "PUT",
         path: "/dunning_action_settings/{period}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30502,6 +30559,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateGift",
+        method_name: "update_gift",
         method: "PATCH",
         path: "/gifts/{giftId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30512,6 +30570,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateOffer",
+        method_name: "update_offer",
         method: "PATCH",
         path: "/offers/{offerId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30522,6 +30581,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateOfferLocalization",
+        method_name: "update_offer_localization",
         method: "PATCH",
         path: "/offers/{offerId}/localizations/{countryCode}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30532,6 +30592,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateOrder",
+        method_name: "update_order",
         method: "PATCH",
         path: "/orders/{orderId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30542,6 +30603,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updatePass",
+        method_name: "update_pass",
         method: "PATCH",
         path: "/passes/{passId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30552,6 +30614,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updatePayment",
+        method_name: "update_payment",
         method: "PATCH",
         path: "/payments/{paymentId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30562,6 +30625,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateSeason",
+        method_name: "update_season",
         method: "PATCH",
         path: "/offers/season-groups/{id}/seasons/{seasonId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30572,6 +30636,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateSeasonGroup",
+        method_name: "update_season_group",
         method: "PATCH",
         path: "/offers/season-groups/{id}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30582,6 +30647,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateSubscription",
+        method_name: "update_subscription",
         method: "PATCH",
         path: "/subscriptions/{subscriptionId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30592,6 +30658,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateSwitch",
+        method_name: "update_switch",
         method: "PATCH",
         path: "/subscription_switches/{switchId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -30602,6 +30669,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "verifyGift",
+        method_name: "verify_gift",
         method: "GET",
         path: "/gifts/{code}/verification",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],

@@ -3939,10 +3939,11 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     sandbox: "https://inapp.api.sandbox.cleeng.com",
 };
 /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by operationId.
+/// from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "getAppleSk2PurchaseStatus",
+        method_name: "get_apple_sk2_purchase_status",
         method: "GET",
         path: "/storekit2/purchase-status",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -3953,6 +3954,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAppleSk2SynchronizationStatus",
+        method_name: "get_apple_sk2_synchronization_status",
         method: "GET",
         path: "/storekit2/purchases/synchronizations/{synchronizationId}",
         auth: &[
@@ -3966,6 +3968,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getSamsungTvPurchaseStatus",
+        method_name: "get_samsung_tv_purchase_status",
         method: "GET",
         path: "/samsung/purchase-status",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -3976,6 +3979,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getVizioPurchaseStatus",
+        method_name: "get_vizio_purchase_status",
         method: "GET",
         path: "/vizio/purchase-status",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
@@ -3986,6 +3990,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "registerAppleSk2Purchase",
+        method_name: "register_apple_sk2_purchase",
         method: "POST",
         path: "/storekit2/purchases",
         auth: &[
@@ -3999,6 +4004,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitAmazonPayment",
+        method_name: "submit_amazon_payment",
         method: "POST",
         path: "/amazon/payment",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -4012,6 +4018,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitAndroidPayment",
+        method_name: "submit_android_payment",
         method: "POST",
         path: "/android/payment",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -4025,6 +4032,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitApplePayment",
+        method_name: "submit_apple_payment",
         method: "POST",
         path: "/apple/payment",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -4038,6 +4046,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitRokuPayment",
+        method_name: "submit_roku_payment",
         method: "POST",
         path: "/roku/payment",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -4051,6 +4060,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "transferAppleSk2Purchase",
+        method_name: "transfer_apple_sk2_purchase",
         method: "POST",
         path: "/storekit2/purchases/transfers",
         auth: &[
@@ -4064,6 +4074,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "validateAppleSk2Purchase",
+        method_name: "validate_apple_sk2_purchase",
         method: "POST",
         path: "/storekit2/purchase-validation",
         auth: &[
@@ -4077,6 +4088,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "validateSamsungTvPurchase",
+        method_name: "validate_samsung_tv_purchase",
         method: "POST",
         path: "/samsung/purchase-validation",
         auth: &[
@@ -4090,6 +4102,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "validateVizioPurchase",
+        method_name: "validate_vizio_purchase",
         method: "POST",
         path: "/vizio/purchase-validation",
         auth: &[

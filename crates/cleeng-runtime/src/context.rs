@@ -88,7 +88,7 @@ impl Context {
         &self.credentials
     }
 
-    /// The facts of one operation, by operationId.
+    /// The facts of one operation, by Rust method name or operationId.
     pub fn operation(&self, id: &str) -> Option<&'static OperationMeta> {
         find(self.operations, id)
     }

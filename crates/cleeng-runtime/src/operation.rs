@@ -25,8 +25,11 @@ pub enum Confidence {
 /// What the runtime needs to know about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationMeta {
-    /// The spec's operationId (also progenitor's `OperationInfo::operation_id`).
+    /// The spec's operationId (camelCase), as errors and traces name it.
     pub id: &'static str,
+    /// The Rust method name (snake case), which progenitor reports as
+    /// `OperationInfo::operation_id`; the table is sorted by it.
+    pub method_name: &'static str,
     /// Upper-case HTTP method.
     pub method: &'static str,
     /// Path template relative to the base URL.
@@ -43,10 +46,12 @@ pub struct OperationMeta {
     pub confidence: Confidence,
 }
 
-/// Finds an operation by id in a table sorted by id (as the generator emits it).
-pub(crate) fn find<'a>(table: &'a [OperationMeta], id: &str) -> Option<&'a OperationMeta> {
+/// Finds an operation by Rust method name in a table sorted by it (as the generator emits it),
+/// falling back to the spec's operationId.
+pub(crate) fn find<'a>(table: &'a [OperationMeta], name: &str) -> Option<&'a OperationMeta> {
     table
-        .binary_search_by(|m| m.id.cmp(id))
+        .binary_search_by(|m| m.method_name.cmp(name))
         .ok()
         .map(|i| &table[i])
+        .or_else(|| table.iter().find(|m| m.id == name))
 }

@@ -6230,10 +6230,11 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     sandbox: "https://webhook.api.sandbox.cleeng.com",
 };
 /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by operationId.
+/// from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "createWebhookEndpoint",
+        method_name: "create_webhook_endpoint",
         method: "POST",
         path: "/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6244,6 +6245,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "deleteWebhookEndpoint",
+        method_name: "delete_webhook_endpoint",
         method: "DELETE",
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6254,6 +6256,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "getWebhookEndpoint",
+        method_name: "get_webhook_endpoint",
         method: "GET",
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6264,6 +6267,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listEndpointsForEventType",
+        method_name: "list_endpoints_for_event_type",
         method: "GET",
         path: "/event-types/{eventType}/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6274,6 +6278,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listEventTypes",
+        method_name: "list_event_types",
         method: "GET",
         path: "/event-types",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6284,6 +6289,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "listWebhookEndpoints",
+        method_name: "list_webhook_endpoints",
         method: "GET",
         path: "/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6294,6 +6300,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "rotateEndpointSigningSecret",
+        method_name: "rotate_endpoint_signing_secret",
         method: "POST",
         path: "/endpoints/{endpointId}/rotate-secret",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
@@ -6304,6 +6311,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateWebhookEndpoint",
+        method_name: "update_webhook_endpoint",
         method: "PATCH",
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
