@@ -98,12 +98,27 @@ fn lint(family: Family) -> Vec<String> {
             problems.push(format!("{id}: security must be explicit ([] for a public call)"));
         }
     }
+    if yaml_contains_closed_object(raw) {
+        problems.push("`additionalProperties: false` found: Cleeng adds fields, so objects must stay open".into());
+    }
     for (id, count) in ids {
         if count > 1 {
             problems.push(format!("operationId {id:?} is used {count} times"));
         }
     }
     problems
+}
+
+/// `true` if any mapping in the document says `additionalProperties: false`.
+fn yaml_contains_closed_object(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(k, v)| {
+            (k.as_str() == Some("additionalProperties") && v.as_bool() == Some(false))
+                || yaml_contains_closed_object(v)
+        }),
+        Value::Sequence(items) => items.iter().any(yaml_contains_closed_object),
+        _ => false,
+    }
 }
 
 fn check(family: Family) {
