@@ -133,3 +133,36 @@ fn run_cli_rejects_bad_arguments_with_status_2() {
     assert_eq!(code, 2);
     assert!(String::from_utf8_lossy(&err).contains("unknown revision"));
 }
+
+#[test]
+fn a_component_property_type_change_links_to_the_rust_field_it_changes() {
+    let (_, mut doc) = core_spec();
+    let offer_id = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(|s| s.get_mut("Gift"))
+        .and_then(|g| g.get_mut("properties"))
+        .and_then(|p| p.get_mut("offerId"))
+        .expect("Gift.offerId in core.yaml");
+    *offer_id = serde_yaml::from_str("{type: integer, format: int64}").unwrap();
+    let report = report_for(&doc);
+    let f = &report.families[0];
+
+    assert!(!f.changes.is_empty());
+    for c in &f.changes {
+        assert_eq!((c.rule, c.schema.as_deref()), (Rule::ResponsePropertyTypeChanged, Some("Gift")), "{c:?}");
+        assert!(c.pointer.ends_with("/properties/offerId"), "{}", c.pointer);
+    }
+    let ops: Vec<&str> = f.changes.iter().filter_map(|c| c.operation_id.as_deref()).collect();
+    assert!(ops.contains(&"getGift") && ops.contains(&"updateGift"), "{ops:?}");
+
+    let rust: Vec<(Delta, &str, &str)> = f.rust.iter().map(|r| (r.delta, r.item, r.name.as_str())).collect();
+    assert_eq!(rust, vec![(Delta::Changed, "field", "types::Gift::offer_id")]);
+    assert_eq!(f.rust[0].type_name.as_deref(), Some("Gift"));
+    assert_eq!(
+        f.rust[0].describe(),
+        "field `types::Gift::offer_id` changed: `Option<String>` → `Option<i64>`"
+    );
+    let md = diff::render::markdown(&report);
+    assert!(md.contains("← schema `Gift` (`response-property-type-changed`)"), "{md}");
+}

@@ -406,7 +406,6 @@ impl<'a> Cx<'a> {
 
         let base_ops = operations(base);
         let head_ops = operations(head);
-        let head_ids: BTreeSet<&str> = head_ops.iter().map(|o| o.id.as_str()).collect();
         let base_ids: BTreeSet<&str> = base_ops.iter().map(|o| o.id.as_str()).collect();
         let mut head_matched: HashSet<usize> = HashSet::new();
         let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -459,7 +458,6 @@ impl<'a> Cx<'a> {
             if head_matched.contains(&hi) {
                 continue;
             }
-            debug_assert!(head_ids.contains(h.id.as_str()));
             let http = format!("{} {}", h.method, h.path);
             let at = At {
                 op_id: &h.id,
@@ -611,11 +609,10 @@ impl<'a> Cx<'a> {
     fn parameters(&mut self, b: &Op<'a>, h: &Op<'a>, at: &At<'_>) {
         let bp = Self::params(self.base, b);
         let hp = Self::params(self.head, h);
-        for ((location, name), (p, ptr)) in &bp {
+        for ((location, name), (_, ptr)) in &bp {
             if !hp.contains_key(&(location.clone(), name.clone())) {
                 let mut here = at.clone();
                 here.pointer = ptr.clone();
-                let _ = p;
                 self.push(
                     Rule::RequestParameterRemoved,
                     &here,
@@ -740,7 +737,6 @@ impl<'a> Cx<'a> {
         let success = |code: &str| code.starts_with('2');
         for (code, _) in br.iter().filter(|(c, _)| !hr.contains_key(*c)) {
             let here = at.child(&format!("/responses/{}", escape(code)), "");
-            let here = At { pointer: here.pointer, ..at.clone() };
             let rule = if success(code) {
                 Rule::ResponseSuccessStatusRemoved
             } else {

@@ -126,7 +126,13 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
         let _ = writeln!(s, "Rust surface not compared: {}\n", cell(e));
     }
     if !f.rust.is_empty() {
-        let _ = writeln!(s, "<details><summary>Rust surface of <code>cleeng-{}</code>: {} change(s)</summary>\n", f.family, f.rust.len());
+        let breaking = f.rust.iter().filter(|r| r.breaks_code()).count();
+        let _ = writeln!(
+            s,
+            "<details><summary>Rust surface of <code>cleeng-{}</code>: {} change(s), {breaking} of them removing or changing an item existing code may use</summary>\n",
+            f.family,
+            f.rust.len()
+        );
         for r in &f.rust {
             let because = match (&r.operation_id, &r.type_name) {
                 (Some(op), _) => {

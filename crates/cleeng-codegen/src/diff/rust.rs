@@ -47,15 +47,39 @@ pub struct RustChange {
     pub type_name: Option<String>,
 }
 
+/// Drops the `::std::...` prefixes progenitor writes, for reading (`Option<String>`).
+pub fn tidy(ty: &str) -> String {
+    let mut s = ty.to_string();
+    for prefix in [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::collections::",
+        "::std::primitive::",
+        "::serde_json::",
+        "::chrono::",
+    ] {
+        s = s.replace(prefix, "");
+    }
+    s
+}
+
 impl RustChange {
+    /// True for a change that can stop existing code compiling (something removed or changed).
+    pub fn breaks_code(&self) -> bool {
+        self.delta != Delta::Added
+    }
+
     /// One line for reports: "method `get_gift()` removed".
     pub fn describe(&self) -> String {
+        let before = self.before.as_deref().map(tidy);
+        let after = self.after.as_deref().map(tidy);
         let shown = match self.item {
             "method" => format!("`{}()`", self.name),
             "setter" => format!("`{}`", self.name),
             _ => format!("`{}`", self.name),
         };
-        match (self.delta, &self.before, &self.after) {
+        match (self.delta, &before, &after) {
             (Delta::Added, _, Some(after)) => format!("{} {shown} added: `{after}`", self.item),
             (Delta::Added, _, None) => format!("{} {shown} added", self.item),
             (Delta::Removed, Some(before), _) => format!("{} {shown} removed (was `{before}`)", self.item),
