@@ -3,13 +3,18 @@
 //! * `cargo xtask regen [--check] [FAMILY...]`: regenerate the family crates from `specs/`
 //!   (all five when no family is named). `--check` writes nothing and fails naming each file
 //!   that would change.
+//! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
+//!   the API change report between two versions of the specs (breaking changes first), with the
+//!   Rust change each spec change causes; accepted breaking changes live in `specs/diff-ignore.yaml`.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use cleeng_codegen::{family::workspace_root, generate, Family};
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]";
+const USAGE: &str = "usage:
+  cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]
+  cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on breaking|warn|info] [FAMILY...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
