@@ -11,6 +11,8 @@
 //! [`enums`] and [`calls`] post-process progenitor's syntax tree (open string enums, `call()`).
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
+#![warn(missing_docs)]
+
 pub mod calls;
 pub mod diff;
 pub mod enums;

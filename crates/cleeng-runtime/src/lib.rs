@@ -14,6 +14,8 @@
 //!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
+#![warn(missing_docs)]
+
 mod call;
 mod config;
 mod context;
