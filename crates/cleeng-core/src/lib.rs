@@ -24,10 +24,12 @@ mod generated;
 pub use generated::*;
 
 pub mod conditional;
+pub mod envelope;
 pub mod offers;
 pub mod pagination;
 
 pub use conditional::{ETag, Fetched, ResponseExt, Versioned, Written};
+pub use envelope::Envelope;
 pub use pagination::{ItemStream, Page, PageStream, Paginate};
 
 pub use cleeng_runtime::{

@@ -39,14 +39,14 @@ pub const ETAG_PROBE: &str = "cleeng-rs-etag-probe";
 /// `If-None-Match: ` [`ETAG_PROBE`], a value that never matches.
 pub async fn get(client: &Client, offer_id: &str) -> Result<Versioned<Offer>, Error> {
     // A 304 (a server treating the probe as a match) stays the runtime's unexpected-status error.
-    let response = client.get_offer().offer_id(offer_id).if_none_match(ETAG_PROBE).send().await?;
+    let response = client.get_offer().offer_id(offer_id).if_none_match(ETAG_PROBE).call().await?;
     Ok(Versioned::from_response(response))
 }
 
 /// Reads an offer only if it changed since `etag` (`If-None-Match`); [`Fetched::NotModified`]
 /// means the copy you hold is current.
 pub async fn get_if_changed(client: &Client, offer_id: &str, etag: &ETag) -> Result<Fetched<Offer>, Error> {
-    fetched(client.get_offer().offer_id(offer_id).if_none_match(etag).send().await)
+    fetched(client.get_offer().offer_id(offer_id).if_none_match(etag).call().await)
 }
 
 /// Applies `update` only if the offer is still at version `etag` (`If-Match`).
@@ -56,17 +56,17 @@ pub async fn update(
     etag: &ETag,
     update: OfferUpdate,
 ) -> Result<Written<Offer>, Error> {
-    written(client.update_offer().offer_id(offer_id).if_match(etag).body(update).send().await)
+    written(client.update_offer().offer_id(offer_id).if_match(etag).body(update).call().await)
 }
 
 /// Activates the offer only if it is still at version `etag`.
 pub async fn activate(client: &Client, offer_id: &str, etag: &ETag) -> Result<Written<Offer>, Error> {
-    written(client.activate_offer().offer_id(offer_id).if_match(etag).send().await)
+    written(client.activate_offer().offer_id(offer_id).if_match(etag).call().await)
 }
 
 /// Deactivates the offer only if it is still at version `etag`.
 pub async fn deactivate(client: &Client, offer_id: &str, etag: &ETag) -> Result<Written<Offer>, Error> {
-    written(client.deactivate_offer().offer_id(offer_id).if_match(etag).send().await)
+    written(client.deactivate_offer().offer_id(offer_id).if_match(etag).call().await)
 }
 
 /// Reads the offer, lets `change` compute an update from it, and writes that update only if
@@ -83,9 +83,10 @@ where
     let current = get(client, offer_id).await?;
     let Some(etag) = current.etag else {
         return Err(decode_error(
-            format!("getOffer answered without an ETag for {offer_id}; nothing was written (a write without If-Match could overwrite a concurrent change)"),
+            format!("no ETag for offer {offer_id}; nothing was written (a write without If-Match could overwrite a concurrent change)"),
             Default::default(),
-        ));
+        )
+        .with_operation("getOffer"));
     };
     match change(&current.value) {
         None => Ok(Written::Unchanged { etag: Some(etag) }),

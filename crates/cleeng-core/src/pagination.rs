@@ -160,7 +160,7 @@ impl<'a> Paginate<'a> for builder::ListSubscriptions<'a> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
             async move {
-                let response = call.send().await?;
+                let response = call.call().await?;
                 Page::from_response(response, |list| Ok(list.data))
             }
         })
@@ -175,7 +175,7 @@ impl<'a> Paginate<'a> for builder::ListPasses<'a> {
     fn pages(self) -> PageStream<'a, Pass> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset);
-            async move { Page::from_response(call.send().await?, Ok) }
+            async move { Page::from_response(call.call().await?, Ok) }
         })
     }
 }
@@ -189,7 +189,7 @@ impl<'a> Paginate<'a> for builder::ListOffers<'a> {
     fn pages(self) -> PageStream<'a, Offer> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().page(page_number(req.number)).limit(req.limit);
-            async move { Page::from_response(call.send().await?, Ok) }
+            async move { Page::from_response(call.call().await?, Ok) }
         })
     }
 }
@@ -203,7 +203,9 @@ impl<'a> Paginate<'a> for builder::ListCustomers<'a> {
     fn pages(self) -> PageStream<'a, serde_json::Value> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
-            async move { Page::from_response(call.send().await?, json_items) }
+            async move {
+                Page::from_response(call.call().await?, json_items).map_err(|e| e.with_operation("listCustomers"))
+            }
         })
     }
 }
@@ -217,7 +219,9 @@ impl<'a> Paginate<'a> for builder::ListEntitlements<'a> {
     fn pages(self) -> PageStream<'a, serde_json::Value> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
-            async move { Page::from_response(call.send().await?, json_items) }
+            async move {
+                Page::from_response(call.call().await?, json_items).map_err(|e| e.with_operation("listEntitlements"))
+            }
         })
     }
 }

@@ -84,6 +84,7 @@ async fn a_concurrent_change_is_precondition_failed_not_an_overwrite() {
     match outcome {
         Written::PreconditionFailed(e) => {
             assert_eq!(e.status, 412);
+            assert_eq!(e.operation.as_deref(), Some("updateOffer"));
             assert!(e.body.is_empty());
         }
         other => panic!("expected PreconditionFailed, got {other:?}"),
@@ -125,7 +126,8 @@ async fn a_read_without_etag_refuses_to_write_blindly() {
         .expect_err("no ETag, no conditional write");
 
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    assert!(err.to_string().contains("without an ETag"), "{err}");
+    assert!(err.to_string().contains("no ETag for offer S123123123"), "{err}");
+    assert_eq!(err.operation(), Some("getOffer"));
     common::assert_requests_authenticated(&server, 1).await; // the PATCH was never sent
 }
 

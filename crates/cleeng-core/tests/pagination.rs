@@ -172,6 +172,7 @@ async fn an_error_ends_the_stream_after_the_items_already_read() {
         Err(Error::Api(e)) => {
             assert_eq!(e.status, 400);
             assert_eq!(e.message.as_deref(), Some("Invalid customerId"));
+            assert_eq!(e.operation.as_deref(), Some("listEntitlements"));
         }
         other => panic!("expected the 400 as Error::Api, got {other:?}"),
     }
@@ -188,4 +189,27 @@ async fn an_empty_first_page_yields_nothing() {
 
     assert!(all.is_empty());
     common::assert_requests_authenticated(&server, 1).await;
+}
+
+#[tokio::test]
+async fn a_list_body_without_a_list_is_a_decode_error_naming_the_call() {
+    let server = MockServer::start().await;
+    page(&server, "/customers", &[("offset", "0".into())], ResponseTemplate::new(200).set_body_json(json!({"success": true, "message": "?"}))).await;
+    let client = common::client(&server);
+
+    let err = client
+        .list_customers()
+        .external_id("ext-1")
+        .offset(0)
+        .limit(20)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("no list in the body");
+
+    assert_eq!(err.operation(), Some("listCustomers"));
+    match err {
+        Error::Decode { body, .. } => assert_eq!(&body[..], br#"{"message":"?","success":true}"#),
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
 }

@@ -2,48 +2,18 @@
 
 #![allow(dead_code)]
 
-use std::sync::OnceLock;
-
-use cleeng_core::{Client, ClientConfig, Environment, PublisherToken, HOSTS, OPERATIONS};
-use cleeng_runtime::OperationMeta;
+use cleeng_core::{Client, ClientConfig, Environment, PublisherToken};
 use wiremock::MockServer;
 
 /// The publisher token every test client sends.
 pub const TOKEN: &str = "test-publisher-token";
 
-/// A client for `server`, holding [`TOKEN`].
-///
-/// WORKAROUND (see /tmp/requests/core.md, reported to the lead): the runtime looks operations up
-/// by progenitor's snake_case name while `OPERATIONS` holds the spec's camelCase ids, so
-/// `Client::from_config` fails every call with "not in this client's operation table". Until the
-/// pipeline is fixed, the client gets a copy of `OPERATIONS` keyed by the snake_case names.
-/// Once fixed, this becomes `Client::from_config(config)`.
+/// A client for `server`, holding [`TOKEN`], built the way users build one.
 pub fn client(server: &MockServer) -> Client {
-    let config = ClientConfig::new(Environment::Custom(server.uri())).publisher_token(PublisherToken::new(TOKEN));
-    let parts = config.into_parts(&HOSTS, snake_case_operations()).expect("a client for the mock server");
-    Client::new_with_client(&parts.base_url, parts.http, parts.context)
-}
-
-fn snake_case_operations() -> &'static [OperationMeta] {
-    static TABLE: OnceLock<Vec<OperationMeta>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table: Vec<OperationMeta> = OPERATIONS
-            .iter()
-            .map(|op| {
-                let mut snake = String::new();
-                for c in op.id.chars() {
-                    if c.is_ascii_uppercase() {
-                        snake.push('_');
-                    }
-                    snake.push(c.to_ascii_lowercase());
-                }
-                OperationMeta { id: Box::leak(snake.into_boxed_str()), ..*op }
-            })
-            .chain(OPERATIONS.iter().copied())
-            .collect();
-        table.sort_by(|a, b| a.id.cmp(b.id));
-        table
-    })
+    Client::from_config(
+        ClientConfig::new(Environment::Custom(server.uri())).publisher_token(PublisherToken::new(TOKEN)),
+    )
+    .expect("a client for the mock server")
 }
 
 /// Asserts that the server saw `expected` requests and that each carried `X-Publisher-Token`
