@@ -143,8 +143,8 @@ pub enum Written<T> {
         etag: Option<ETag>,
     },
     /// `412`: someone changed the resource after you read it; nothing was written.
-    /// Read it again and redo your change.
-    PreconditionFailed(ApiError),
+    /// Read it again and redo your change. (Boxed: an `ApiError` is large and this is the rare arm.)
+    PreconditionFailed(Box<ApiError>),
 }
 
 impl<T> Written<T> {
@@ -184,7 +184,7 @@ where
             Error::UnexpectedStatus { status: 204, headers, .. } => Ok(Written::Unchanged {
                 etag: ETag::from_headers(&headers),
             }),
-            Error::Api(api) if api.status == 412 => Ok(Written::PreconditionFailed(api)),
+            Error::Api(api) if api.status == 412 => Ok(Written::PreconditionFailed(Box::new(api))),
             other => Err(other),
         },
     }
