@@ -111,6 +111,17 @@ fn at(path: &Option<String>) -> String {
 }
 
 impl Error {
+    /// A decode error for a response that breaks the spec in a way serde cannot see (a missing
+    /// header, an envelope that says `success: false` with a 200), keeping the body.
+    pub fn decode(operation: &str, message: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        Error::Decode {
+            operation: Some(operation.to_string()),
+            path: None,
+            message: message.into(),
+            body: body.into(),
+        }
+    }
+
     /// The operationId this error belongs to, when known.
     pub fn operation(&self) -> Option<&str> {
         match self {
