@@ -5,7 +5,24 @@
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
 //! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`].
+//! returns progenitor's error type; `?` converts it into [`Error`], and `.call().await` returns
+//! [`Error`] directly.
+//!
+//! Everything here is asynchronous on Cleeng's side: a call starts the work and a status call tells
+//! how it ended. The hand-written modules wait for that end for you:
+//!
+//! * [`storekit2`]: register or transfer an Apple StoreKit 2 purchase (a `409` for a transaction
+//!   whose synchronization is still running is [`StoreKitError::SyncInProgress`]) and poll the
+//!   synchronization until it is `finalized`, with backoff and a deadline;
+//! * [`validation`]: poll a Samsung TV or Vizio validation until it is `success` or `failure`;
+//! * [`poll`]: the polling loop both use ([`PollSchedule`]: interval, backoff, overall deadline;
+//!   dropping the future cancels).
+//!
+//! Operations Cleeng deprecated (the StoreKit 1 receipt call, the first StoreKit 2 validation and
+//! its status call) are `deprecated: true` in `specs/inapp.yaml` and in [`OPERATIONS`]; their method
+//! docs say so (the generator emits no `#[deprecated]` attribute). The legacy receipt calls (Amazon, Android, Apple StoreKit 1, Roku) are sent
+//! to the Core host (`api.cleeng.com` / `api.sandbox.cleeng.com`) automatically; with
+//! `Environment::Custom` every call goes to your URL.
 
 #![warn(missing_docs)]
 
@@ -13,6 +30,14 @@
 mod generated;
 
 pub use generated::*;
+
+pub mod poll;
+pub mod storekit2;
+pub mod validation;
+
+pub use poll::PollSchedule;
+pub use storekit2::StoreKitError;
+pub use validation::{Store, ValidationError, ValidationOutcome};
 
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
