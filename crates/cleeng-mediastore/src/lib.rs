@@ -4,16 +4,37 @@
 //! `specs/mediastore.yaml` (see `generated.rs`, never edited by hand); every request goes through
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
-//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`].
+//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
+//! returns `Result<ResponseValue<Envelope>, Error>`; `.payload()` ([`EnvelopeResult`]) unwraps
+//! MediaStore's `{responseData, errors}` envelope into the payload or a typed error.
+//!
+//! Hand-written on top, one job per module:
+//! * [`envelope`](EnvelopeResult): the envelope unwrapped, `errors[]` and `code` as [`ApiError`];
+//! * [`Session`]: a customer's JWT and refresh token, refreshed once before expiry however
+//!   many calls race for it, usable as the client's [`cleeng_runtime::BearerSource`];
+//! * [`Account`]: My Account calls with the customer id taken from the session, and the
+//!   checkout steps (order, payment method, Adyen with [`AdyenOutcome`], PayPal, free orders).
 
 #![warn(missing_docs)]
 
 #[allow(missing_docs, clippy::all, unused_imports, dead_code, unreachable_patterns)]
 mod generated;
 
+mod account;
+mod checkout;
+mod claims;
+mod envelope;
+mod session;
+
 pub use generated::*;
 
+pub use account::Account;
+pub use checkout::{AdyenDetailsOutcome, AdyenOutcome};
+pub use claims::Claims;
+pub use envelope::{unwrap_envelope, Envelope, EnvelopeResult, ENVELOPE_TYPES};
+pub use session::{Session, SessionBuilder, Tokens, DEFAULT_REFRESH_MARGIN};
+
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    Secret,
 };
