@@ -48,13 +48,14 @@ mod schema;
 mod server;
 mod spec;
 mod state;
-mod webhooks;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use jwt::KEY_ID;
 pub use spec::Family;
+pub use webhooks::SIGNATURE_HEADER;
 pub use state::{
     Delivery, DEMO_CUSTOMER_ID, DEMO_EMAIL, DEMO_PASSWORD, DEMO_PASS_OFFER, DEMO_SUBSCRIPTION_OFFER, PUBLISHER_ID,
 };

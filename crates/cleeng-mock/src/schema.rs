@@ -434,6 +434,11 @@ fn collect(spec: &Spec, schema: &Value, props: &mut Map<String, Value>, required
     }
 }
 
+/// `true` when `null` is a valid value of `schema`.
+fn is_nullable(spec: &Spec, schema: &Value) -> bool {
+    validate(spec, schema, &Value::Null, "").is_ok()
+}
+
 /// Completes `facts` into a value of `schema`: the facts stay as given (nested objects and
 /// array items are completed by their own schemas), and required properties the facts lack
 /// get generated values. A stateful answer is thus exactly what the mock knows plus the
@@ -464,6 +469,17 @@ fn shape_inner(spec: &Spec, schema: &Value, facts: &Value, depth: usize) -> Valu
                 }
             }
             for (key, value) in f {
+                // An absent fact is left out where the schema does not allow null.
+                if value.is_null() {
+                    if let Some(p) = props.get(key) {
+                        if !is_nullable(spec, p) {
+                            if required.contains(key) {
+                                out.insert(key.clone(), generate(spec, p));
+                            }
+                            continue;
+                        }
+                    }
+                }
                 let shaped = match props.get(key) {
                     Some(p) => shape_inner(spec, p, value, depth + 1),
                     None => value.clone(),

@@ -421,6 +421,10 @@ fn error_body(spec: &Spec, schema: &Value, message: &str, code: &str, style: Err
         ("success", json!(false)),
         ("responseData", json!({})),
     ] {
+        // MediaStore's envelope carries the message in `errors`; its optional `message` stays out.
+        if key == "message" && props.contains_key("errors") {
+            continue;
+        }
         if props.contains_key(key) {
             facts.insert(key.to_string(), value);
         }
