@@ -6,9 +6,9 @@
 //! use cleeng_mock::{Family, MockServer};
 //!
 //! let mock = MockServer::start().await;
-//! let config = cleeng_runtime::ClientConfig::new(cleeng_runtime::Environment::Custom(mock.url_for(Family::Core)))
-//!     .publisher_token(cleeng_runtime::PublisherToken::new("any-token"));
-//! // cleeng_core::Client::from_config(config)? ...
+//! // Point a client at one family: `Environment::Custom(mock.url_for(Family::Core))`.
+//! let base_url = mock.url_for(Family::Core);
+//! assert!(base_url.ends_with("/core"));
 //! # Ok(()) }
 //! ```
 //!
