@@ -113,7 +113,7 @@ pub enum JwtError {
     Rejected(String),
     /// The key set could not be fetched.
     #[error("cannot fetch Cleeng's key set: {0}")]
-    KeySet(#[source] Error),
+    KeySet(#[source] Box<Error>),
 }
 
 /// One usable key and the algorithms it may verify.
@@ -236,7 +236,7 @@ impl JwtVerifier {
                 }
             }
         }
-        let jwks = self.client.get_jwks().call().await.map_err(JwtError::KeySet)?.into_inner();
+        let jwks = self.client.get_jwks().call().await.map_err(|e| JwtError::KeySet(Box::new(e)))?.into_inner();
         let mut fresh = key_set(&jwks);
         let mut set = self.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         fresh.generation = set.generation + 1;

@@ -75,10 +75,10 @@ pub struct PairedDevice {
 pub enum PairingError {
     /// `410` (`PINP0203`): the code expired. Generate a new one.
     #[error("the device code expired; generate a new one: {0}")]
-    Expired(ApiError),
+    Expired(Box<ApiError>),
     /// `404` (`PINP0201`): Cleeng does not know this code. Generate a new one.
     #[error("the device code is unknown or invalid: {0}")]
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
     /// Nobody authorized the code before the deadline.
     #[error("the device code was not authorized within {waited:?} ({attempts} checks)")]
     DeadlineExceeded {
@@ -89,7 +89,13 @@ pub enum PairingError {
     },
     /// Any other failure (another error status, transport, a success body without a token...).
     #[error(transparent)]
-    Api(#[from] Error),
+    Api(Box<Error>),
+}
+
+impl From<Error> for PairingError {
+    fn from(e: Error) -> Self {
+        PairingError::Api(Box::new(e))
+    }
 }
 
 /// Asks Cleeng for a code to show on the device. `broadcaster_id` is your Cleeng publisher id;
@@ -163,9 +169,9 @@ pub async fn wait_for_device_authorization(
         match client.check_device_code().code(code).call().await {
             Ok(tokens) => paired(tokens.into_inner()).map(Step::Done),
             Err(Error::Api(e)) if e.status == 401 && is_not_yet(&e) => Ok(Step::NotYet(())),
-            Err(Error::Api(e)) if e.status == 404 => Err(PairingError::NotFound(e)),
-            Err(Error::Api(e)) if e.status == 410 => Err(PairingError::Expired(e)),
-            Err(e) => Err(PairingError::Api(e)),
+            Err(Error::Api(e)) if e.status == 404 => Err(PairingError::NotFound(Box::new(e))),
+            Err(Error::Api(e)) if e.status == 410 => Err(PairingError::Expired(Box::new(e))),
+            Err(e) => Err(PairingError::from(e)),
         }
     })
     .await;
@@ -188,7 +194,7 @@ fn is_not_yet(e: &ApiError) -> bool {
 
 fn paired(tokens: DeviceTokens) -> Result<PairedDevice, PairingError> {
     let Some(access) = tokens.access_token else {
-        return Err(PairingError::Api(Error::Decode {
+        return Err(PairingError::from(Error::Decode {
             operation: Some("checkDeviceCode".into()),
             path: Some("accessToken".into()),
             message: "the code is authorized but the answer has no access token".into(),

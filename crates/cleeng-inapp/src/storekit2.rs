@@ -34,7 +34,7 @@ pub enum StoreKitError {
     /// `409`: a synchronization for the same transaction is still running (`SK2C0101`; for a
     /// transfer `SK2C0103`/`SK2C0104`). Wait for it to finalize, then send the request again.
     #[error("a synchronization for this transaction is already running: {0}")]
-    SyncInProgress(ApiError),
+    SyncInProgress(Box<ApiError>),
     /// The synchronization was not `finalized` before the deadline. It may still finish: poll
     /// again later or listen for the `inappPurchaseSyncResult` webhook.
     #[error("the synchronization did not finalize within {waited:?} ({attempts} status checks, last status {last_status:?})")]
@@ -48,7 +48,13 @@ pub enum StoreKitError {
     },
     /// Any other failure (an error status, transport, decoding...).
     #[error(transparent)]
-    Api(#[from] Error),
+    Api(Box<Error>),
+}
+
+impl From<Error> for StoreKitError {
+    fn from(e: Error) -> Self {
+        StoreKitError::Api(Box::new(e))
+    }
 }
 
 /// The schedule [`wait_for_synchronization`] callers usually want: first check after 1 s, then
@@ -91,8 +97,8 @@ fn started(
 ) -> Result<String, StoreKitError> {
     match result {
         Ok(accepted) => Ok(accepted.into_inner().synchronization_id),
-        Err(Error::Api(e)) if e.status == 409 => Err(StoreKitError::SyncInProgress(e)),
-        Err(e) => Err(StoreKitError::Api(e)),
+        Err(Error::Api(e)) if e.status == 409 => Err(StoreKitError::SyncInProgress(Box::new(e))),
+        Err(e) => Err(StoreKitError::from(e)),
     }
 }
 
@@ -121,7 +127,7 @@ pub async fn wait_for_synchronization(
     .await;
     match outcome {
         Ok(status) => Ok(status),
-        Err(PollError::Failed(e)) => Err(StoreKitError::Api(e)),
+        Err(PollError::Failed(e)) => Err(StoreKitError::from(e)),
         Err(PollError::Deadline(e)) => Err(StoreKitError::DeadlineExceeded {
             attempts: e.attempts,
             waited: e.waited,

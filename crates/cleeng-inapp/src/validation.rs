@@ -49,7 +49,13 @@ pub enum ValidationError {
     },
     /// Any failure of a status call (an error status, a missing customer JWT, transport...).
     #[error(transparent)]
-    Api(#[from] Error),
+    Api(Box<Error>),
+}
+
+impl From<Error> for ValidationError {
+    fn from(e: Error) -> Self {
+        ValidationError::Api(Box::new(e))
+    }
 }
 
 /// A schedule that suits validations: a check every 2 s for up to one minute.
@@ -92,7 +98,7 @@ pub async fn wait_for_validation(
     .await;
     match outcome {
         Ok(outcome) => Ok(outcome),
-        Err(PollError::Failed(e)) => Err(ValidationError::Api(e)),
+        Err(PollError::Failed(e)) => Err(ValidationError::from(e)),
         Err(PollError::Deadline(e)) => Err(ValidationError::DeadlineExceeded {
             attempts: e.attempts,
             waited: e.waited,

@@ -81,9 +81,10 @@ async fn status_calls_need_a_customer_jwt() {
     let server = MockServer::start().await;
     let client = common::client(common::config(&server).publisher_token(PublisherToken::new("publisher")));
     match validation::wait_for_validation(&client, Store::SamsungTv, CORRELATION, &quick()).await {
-        Err(ValidationError::Api(Error::MissingCredential { operation, .. })) => {
-            assert_eq!(operation, "getSamsungTvPurchaseStatus")
-        }
+        Err(ValidationError::Api(e)) => match *e {
+            Error::MissingCredential { operation, .. } => assert_eq!(operation, "getSamsungTvPurchaseStatus"),
+            other => panic!("expected MissingCredential, got {other:?}"),
+        },
         other => panic!("expected MissingCredential, got {other:?}"),
     }
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
