@@ -11,7 +11,7 @@ async fn core_example() -> Result<(), Error> {
     let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
     // README: core
     let client = Client::sandbox(PublisherToken::new(token));
-    let subscriptions = client.list_subscriptions().customer_id(123456789).send().await?;
+    let subscriptions = client.list_subscriptions().customer_id(123456789).call().await?;
     // README: end
     println!("core: {} subscriptions", subscriptions.into_inner().data.len());
     Ok(())
@@ -22,7 +22,7 @@ async fn mediastore_example() -> Result<(), Error> {
     let jwt = std::env::var("CLEENG_CUSTOMER_JWT").unwrap_or_default();
     // README: mediastore
     let client = Client::sandbox(CustomerJwt::new(jwt));
-    let customer = client.get_customer().customer_id(123456789).send().await?;
+    let customer = client.get_customer().customer_id(123456789).call().await?;
     // README: end
     println!("mediastore: {:?}", customer.status());
     Ok(())
@@ -35,7 +35,7 @@ async fn auth_example() -> Result<(), Error> {
     let code = client
         .generate_device_code()
         .body_map(|b| b.broadcaster_id(123456789).device_id("tv-0001").device_name("Living room TV"))
-        .send()
+        .call()
         .await?;
     // README: end
     println!("auth: {:?}", code.status());
@@ -50,7 +50,7 @@ async fn inapp_example() -> Result<(), Error> {
     let sync = client
         .register_apple_sk2_purchase()
         .body_map(|b| b.transaction_id("2000000123456789").cleeng_customer_id(123456789))
-        .send()
+        .call()
         .await?;
     // README: end
     println!("inapp: synchronization {}", sync.into_inner().synchronization_id);
@@ -62,7 +62,7 @@ async fn webhooks_example() -> Result<(), Error> {
     let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
     // README: webhooks
     let client = Client::sandbox(PublisherToken::new(token));
-    let event_types = client.list_event_types().send().await?;
+    let event_types = client.list_event_types().call().await?;
     // README: end
     println!("webhooks: {:?}", event_types.status());
     Ok(())
