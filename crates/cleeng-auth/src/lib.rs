@@ -51,10 +51,8 @@ pub use generated::*;
 
 pub mod jwt;
 pub mod pairing;
-/// The polling loop, shared with `cleeng-inapp` (one file, included here until it moves into
-/// `cleeng-runtime`).
-#[path = "../../cleeng-inapp/src/poll.rs"]
-pub mod poll;
+/// The polling loop (from `cleeng-runtime`, shared with `cleeng-inapp`).
+pub use cleeng_runtime::poll;
 
 pub use jwt::{CleengClaims, JwtError, JwtVerifier};
 pub use pairing::{PairedDevice, PairingCode, PairingError};

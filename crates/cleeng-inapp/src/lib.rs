@@ -31,7 +31,8 @@ mod generated;
 
 pub use generated::*;
 
-pub mod poll;
+/// The polling loop (from `cleeng-runtime`, shared with `cleeng-auth`).
+pub use cleeng_runtime::poll;
 pub mod storekit2;
 pub mod validation;
 

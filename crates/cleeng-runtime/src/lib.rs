@@ -23,6 +23,7 @@ mod credentials;
 mod environment;
 mod error;
 mod operation;
+pub mod poll;
 mod retry;
 
 pub use call::{finish, finish_raw};
@@ -32,6 +33,7 @@ pub use credentials::{BearerFuture, BearerSource, Credentials, CustomerJwt, Publ
 pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
+pub use poll::PollSchedule;
 pub use retry::{parse_retry_after, RetryPolicy};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.

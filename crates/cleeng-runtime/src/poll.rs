@@ -9,8 +9,8 @@
 //! Cancelling is dropping: the loop is a plain future, so dropping it (a `select!` branch that
 //! lost, `tokio::time::timeout`, an aborted task) stops it at once and nothing more is sent.
 //!
-//! This file is shared, not copied: `cleeng-auth` includes it with `#[path]` until it moves into
-//! `cleeng-runtime` (requested from the runtime's owner), so both crates poll the same way.
+//! It lives in the runtime because two families need it (`cleeng-auth` re-exports it as
+//! `cleeng_auth::poll`, `cleeng-inapp` as `cleeng_inapp::poll`).
 
 use std::future::Future;
 use std::time::Duration;
