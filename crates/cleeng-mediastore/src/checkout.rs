@@ -11,7 +11,7 @@
 //! use cleeng_mediastore::{types, AdyenOutcome};
 //!
 //! let order = account
-//!     .create_order(types::CreateOrderRequest::builder().offer_id("S123123123_US").country("US").currency("USD"))
+//!     .create_order(types::CreateOrderRequest::builder().offer_id("S123123123_US").country(Some("US".into())).currency(Some("USD".into())))
 //!     .await?;
 //! let order_id = order.id.unwrap_or_default();
 //! account.set_payment_method(order_id, 142029029).await?;

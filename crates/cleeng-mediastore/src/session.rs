@@ -20,7 +20,7 @@
 //! let public = cleeng_mediastore::Client::from_config(config.clone())?;
 //! let login = public
 //!     .login_customer()
-//!     .body_map(|b| b.email("jane@example.com").password("s3cret-pass").publisher_id("123456789".to_string()))
+//!     .body_map(|b| b.email("jane@example.com").password("s3cret-pass").publisher_id(Some("123456789".to_string())))
 //!     .call()
 //!     .await
 //!     .payload()?;
@@ -98,9 +98,9 @@ pub struct SessionBuilder {
 }
 
 impl SessionBuilder {
-    /// Refresh this long before `exp` (default [`DEFAULT_REFRESH_MARGIN`]). For a JWT that
-    /// lives shorter than twice the margin, half its lifetime is used instead, so a fresh token
-    /// is never considered due at once (no refresh loop).
+    /// Refresh this long before `exp` (default [`DEFAULT_REFRESH_MARGIN`]). For a JWT that a
+    /// refresh returned with less than twice the margin left, half its remaining lifetime is
+    /// used instead, so a fresh token is never considered due at once (no refresh loop).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
         self
@@ -119,7 +119,7 @@ impl SessionBuilder {
     pub fn build(self) -> Result<Session, Error> {
         let claims = Claims::from_jwt(self.tokens.jwt.expose())?;
         let refresher = Client::from_config(self.config.clone())?;
-        let state = State::new(self.tokens, claims, now(), self.margin);
+        let state = State::new(self.tokens, claims, self.margin, None);
         Ok(Session {
             inner: Arc::new(Inner {
                 config: self.config,
@@ -170,10 +170,15 @@ struct State {
 }
 
 impl State {
-    fn new(tokens: Tokens, claims: Claims, received_at: i64, margin: Duration) -> Self {
-        let lifetime = (claims.expires_at - received_at).max(0);
-        let margin = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX).min(lifetime / 2);
-        State { refresh_at: claims.expires_at - margin, tokens, claims, rejected: None }
+    /// `received_at` is when a refresh returned the tokens: their remaining lifetime then caps
+    /// the margin at half, so a token fresh from a refresh is never due at once. Tokens given
+    /// to the builder (possibly stored long ago) get the full margin.
+    fn new(tokens: Tokens, claims: Claims, margin: Duration, received_at: Option<i64>) -> Self {
+        let mut margin = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
+        if let Some(received_at) = received_at {
+            margin = margin.min((claims.expires_at - received_at).max(0) / 2);
+        }
+        State { refresh_at: claims.expires_at.saturating_sub(margin), tokens, claims, rejected: None }
     }
 }
 
@@ -274,7 +279,7 @@ impl Session {
         });
         match fresh {
             Ok((tokens, claims)) => {
-                *self.state() = State::new(tokens.clone(), claims, now(), self.inner.margin);
+                *self.state() = State::new(tokens.clone(), claims, self.inner.margin, Some(now()));
                 if let Some(hook) = &self.inner.on_refresh {
                     hook(&tokens);
                 }

@@ -1,0 +1,243 @@
+//! The customer session on a local HTTP server: one refresh however many calls race for it,
+//! rotated tokens handed to the application, a rejected refresh as an auth error.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cleeng_mediastore::{Account, Claims, EnvelopeResult, Error, Session, Tokens};
+use common::*;
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const OLD_REFRESH: &str = "refresh-token-1";
+const NEW_REFRESH: &str = "refresh-token-2";
+
+async fn mount_customer(server: &MockServer, bearer: &str, expected: u64) {
+    Mock::given(method("GET"))
+        .and(path(format!("/customers/{CUSTOMER_ID}")))
+        .and(header("authorization", format!("Bearer {bearer}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"email": "jane@example.com"}))))
+        .expect(expected)
+        .named("getCustomer with the expected JWT")
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_racing_calls_share_one_refresh() {
+    let server = MockServer::start().await;
+    let expiring = jwt(CUSTOMER_ID, now() + 5, "old");
+    let fresh = jwt(CUSTOMER_ID, now() + 3600, "new");
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .and(body_json(json!({"refreshToken": OLD_REFRESH})))
+        // Slow enough that the other calls arrive while the refresh is in flight.
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ok(json!({"jwt": fresh, "refreshToken": NEW_REFRESH})))
+                .set_delay(Duration::from_millis(300)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_customer(&server, &fresh, 20).await;
+
+    let rotated = Arc::new(Mutex::new(Vec::new()));
+    let seen = rotated.clone();
+    let session = Session::builder(config(&server), Tokens::new(&expiring, OLD_REFRESH))
+        .refresh_margin(Duration::from_secs(60))
+        .on_refresh(move |tokens| seen.lock().unwrap().push(tokens.clone()))
+        .build()
+        .unwrap();
+    let account = Arc::new(Account::new(session.clone()).unwrap());
+
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let account = account.clone();
+            tokio::spawn(async move { account.get_customer().call().await.payload() })
+        })
+        .collect();
+    for call in calls {
+        let customer = call.await.unwrap().unwrap();
+        assert_eq!(customer.email.as_deref(), Some("jane@example.com"));
+    }
+
+    let refreshes = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/auths/refresh_token")
+        .count();
+    assert_eq!(refreshes, 1);
+    assert_eq!(*rotated.lock().unwrap(), vec![Tokens::new(&fresh, NEW_REFRESH)]);
+    assert_eq!(session.tokens(), Tokens::new(&fresh, NEW_REFRESH));
+    assert_eq!(session.claims().expires_at, Claims::from_jwt(&fresh).unwrap().expires_at);
+    // `expect(1)` / `expect(20)` are verified when the server drops.
+}
+
+#[tokio::test]
+async fn a_valid_jwt_is_sent_without_refreshing() {
+    let server = MockServer::start().await;
+    let token = jwt(CUSTOMER_ID, now() + 3600, "valid");
+    mount_customer(&server, &token, 3).await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let account = Account::new(Session::new(config(&server), Tokens::new(&token, OLD_REFRESH)).unwrap()).unwrap();
+    for _ in 0..3 {
+        account.get_customer().call().await.payload().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_refresh_is_an_auth_error_and_is_not_retried() {
+    let server = MockServer::start().await;
+    let expired = jwt(CUSTOMER_ID, now() - 10, "expired");
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "responseData": {}, "errors": ["Invalid refresh token"], "code": "AUTH0002"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/customers/{CUSTOMER_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({}))))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let hook_calls = Arc::new(Mutex::new(0));
+    let counter = hook_calls.clone();
+    let session = Session::builder(config(&server), Tokens::new(&expired, OLD_REFRESH))
+        .on_refresh(move |_| *counter.lock().unwrap() += 1)
+        .build()
+        .unwrap();
+    let account = Account::new(session.clone()).unwrap();
+
+    for _ in 0..3 {
+        let error = account.get_customer().call().await.payload().unwrap_err();
+        match &error {
+            Error::Auth(message) => assert!(message.contains("log in again"), "{message}"),
+            other => panic!("expected Error::Auth, got {other:?}"),
+        }
+    }
+    assert!(matches!(session.refresh().await, Err(Error::Auth(_))));
+    assert_eq!(*hook_calls.lock().unwrap(), 0);
+    // The old pair is kept as it was (the application decides what to do with it).
+    assert_eq!(session.tokens(), Tokens::new(&expired, OLD_REFRESH));
+}
+
+#[tokio::test]
+async fn a_refresh_that_returns_errors_with_200_is_rejected_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "responseData": {}, "errors": ["Refresh token expired"]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "x"), OLD_REFRESH)).unwrap();
+    assert!(matches!(session.jwt().await, Err(Error::Auth(_))));
+    assert!(matches!(session.jwt().await, Err(Error::Auth(_))));
+}
+
+#[tokio::test]
+async fn a_failed_refresh_that_may_pass_later_is_tried_again() {
+    let server = MockServer::start().await;
+    let fresh = jwt(CUSTOMER_ID, now() + 3600, "new");
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({
+            "responseData": {}, "errors": ["Internal error"], "code": "S0001"
+        })))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": fresh, "refreshToken": NEW_REFRESH}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH)).unwrap();
+    match session.jwt().await {
+        Err(Error::Api(api)) => assert_eq!((api.status, api.code.as_deref()), (500, Some("S0001"))),
+        other => panic!("expected the 500 as it came, got {other:?}"),
+    }
+    assert_eq!(session.jwt().await.unwrap().expose(), fresh);
+}
+
+#[tokio::test]
+async fn a_short_lived_jwt_from_a_refresh_is_not_refreshed_in_a_loop() {
+    let server = MockServer::start().await;
+    // The refresh returns a JWT living 30 s, less than the 60 s margin: half its lifetime is
+    // used instead, so it is sent rather than refreshed again.
+    let short = jwt(CUSTOMER_ID, now() + 30, "short");
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": short, "refreshToken": NEW_REFRESH}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_customer(&server, &short, 3).await;
+    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH)).unwrap();
+    let account = Account::new(session).unwrap();
+    for _ in 0..3 {
+        account.get_customer().call().await.payload().unwrap();
+    }
+}
+
+#[test]
+fn claims_and_secrets() {
+    let token = jwt(CUSTOMER_ID, 1_900_000_000, "t");
+    let session = Session::new(
+        cleeng_mediastore::ClientConfig::new(cleeng_mediastore::Environment::Sandbox),
+        Tokens::new(&token, OLD_REFRESH),
+    )
+    .unwrap();
+    assert_eq!(session.customer_id(), CUSTOMER_ID);
+    assert_eq!(
+        session.claims(),
+        Claims { customer_id: CUSTOMER_ID, publisher_id: Some(PUBLISHER_ID), expires_at: 1_900_000_000 }
+    );
+    let text = format!("{session:?} {:?}", session.tokens());
+    assert!(!text.contains(&token) && !text.contains(OLD_REFRESH), "{text}");
+    assert!(text.contains("[redacted]"), "{text}");
+
+    let error = Session::new(
+        cleeng_mediastore::ClientConfig::new(cleeng_mediastore::Environment::Sandbox),
+        Tokens::new("not-a-jwt", OLD_REFRESH),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn account_calls_use_the_sessions_customer_id() {
+    let server = MockServer::start().await;
+    let token = jwt(555, now() + 3600, "t");
+    Mock::given(method("GET"))
+        .and(path("/customers/555/transactions"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("listCustomerTransactions.200.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let account = Account::new(Session::new(config(&server), Tokens::new(&token, OLD_REFRESH)).unwrap()).unwrap();
+    assert_eq!(account.customer_id(), 555);
+    let list = account.list_customer_transactions().limit(10).call().await.payload().unwrap();
+    assert!(!list.items.is_empty());
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), Some("limit=10"));
+}
