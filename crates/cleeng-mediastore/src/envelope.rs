@@ -131,13 +131,13 @@ pub fn unwrap_envelope<E: Envelope>(result: Result<ResponseValue<E>, Error>) -> 
             let body = serde_json::to_vec(&response.into_inner()).unwrap_or_default();
             let mut error = ApiError::from_parts(status, headers, body.into());
             error.operation = E::OPERATION.map(str::to_string);
-            Err(Error::Api(error))
+            Err(Error::from(error))
         }
         Err(Error::Decode { operation, path, message, body }) => {
             if lists_errors(&body) {
                 let mut error = ApiError::from_parts(200, reqwest::header::HeaderMap::new(), body);
                 error.operation = operation.or_else(|| E::OPERATION.map(str::to_string));
-                Err(Error::Api(error))
+                Err(Error::from(error))
             } else {
                 Err(Error::Decode { operation, path, message, body })
             }

@@ -12,8 +12,8 @@ use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn api_error(error: Error) -> cleeng_mediastore::ApiError {
-    match error {
-        Error::Api(api) => api,
+    match &error {
+        Error::Api(_) => error.api_error().cloned().unwrap(),
         other => panic!("expected Error::Api, got {other:?}"),
     }
 }
