@@ -169,8 +169,8 @@ pub async fn wait_for_device_authorization(
         match client.check_device_code().code(code).call().await {
             Ok(tokens) => paired(tokens.into_inner()).map(Step::Done),
             Err(Error::Api(e)) if e.status == 401 && is_not_yet(&e) => Ok(Step::NotYet(())),
-            Err(Error::Api(e)) if e.status == 404 => Err(PairingError::NotFound(Box::new(e))),
-            Err(Error::Api(e)) if e.status == 410 => Err(PairingError::Expired(Box::new(e))),
+            Err(Error::Api(e)) if e.status == 404 => Err(PairingError::NotFound(e)),
+            Err(Error::Api(e)) if e.status == 410 => Err(PairingError::Expired(e)),
             Err(e) => Err(PairingError::from(e)),
         }
     })

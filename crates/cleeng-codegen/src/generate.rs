@@ -80,6 +80,8 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     })?;
     crate::enums::open_string_enums(&mut file);
     crate::calls::add_call_methods(&mut file, &ops);
+    let docs = |id: &str| doc_url(&loaded.document, id);
+    crate::deprecated::mark_deprecated(&mut file, &ops, &docs);
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
     let source = header::render(&path, &loaded.sha256, PROGENITOR_VERSION) + "\n" + &body;
@@ -91,6 +93,13 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
         normalization,
         elapsed: started.elapsed(),
     })
+}
+
+/// The `externalDocs.url` of operation `id`.
+fn doc_url(doc: &openapiv3::OpenAPI, id: &str) -> Option<String> {
+    doc.operations()
+        .find(|(_, _, op)| op.operation_id.as_deref() == Some(id))
+        .and_then(|(_, _, op)| op.external_docs.as_ref().map(|d| d.url.clone()))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

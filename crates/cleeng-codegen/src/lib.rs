@@ -8,12 +8,14 @@
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
 //! without losing facts → [`generate`] runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
-//! [`enums`] and [`calls`] post-process progenitor's syntax tree (open string enums, `call()`).
+//! [`enums`], [`calls`] and [`deprecated`] post-process progenitor's syntax tree (open string
+//! enums, `call()`, `#[deprecated]`).
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
 #![warn(missing_docs)]
 
 pub mod calls;
+pub mod deprecated;
 pub mod diff;
 pub mod enums;
 pub mod family;

@@ -184,7 +184,7 @@ where
             Error::UnexpectedStatus { status: 204, headers, .. } => Ok(Written::Unchanged {
                 etag: ETag::from_headers(&headers),
             }),
-            Error::Api(api) if api.status == 412 => Ok(Written::PreconditionFailed(Box::new(api))),
+            Error::Api(api) if api.status == 412 => Ok(Written::PreconditionFailed(api)),
             other => Err(other),
         },
     }

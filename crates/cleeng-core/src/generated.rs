@@ -22350,6 +22350,9 @@ let response = client.list_webhook_subscriptions()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `listWebhookSubscriptions`; see https://developers.cleeng.com/reference/list-webhook-subscriptions"
+    )]
     fn list_webhook_subscriptions(&self) -> builder::ListWebhookSubscriptions<'_>;
     /**Webhook settings
 
@@ -22367,6 +22370,9 @@ let response = client.replace_webhook_subscriptions()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `replaceWebhookSubscriptions`; see https://developers.cleeng.com/reference/webhook-settings"
+    )]
     fn replace_webhook_subscriptions(&self) -> builder::ReplaceWebhookSubscriptions<'_>;
 }
 impl ClientWebhookSubscriptionsExt for Client {

@@ -2374,6 +2374,9 @@ let response = client.submit_apple_payment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `submitApplePayment`; see https://developers.cleeng.com/reference/ios-and-tvos"
+    )]
     fn submit_apple_payment(&self) -> builder::SubmitApplePayment<'_>;
     /**Report a Roku Pay initial purchase
 
@@ -2515,6 +2518,9 @@ let response = client.validate_apple_sk2_purchase()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `validateAppleSk2Purchase`; see https://developers.cleeng.com/reference/apple-storekit2"
+    )]
     fn validate_apple_sk2_purchase(&self) -> builder::ValidateAppleSk2Purchase<'_>;
     /**Get a StoreKit 2 validation status (deprecated)
 
@@ -2530,6 +2536,9 @@ let response = client.get_apple_sk2_purchase_status()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `getAppleSk2PurchaseStatus`; see https://developers.cleeng.com/reference/check-apple-storekit2-purchase-status"
+    )]
     fn get_apple_sk2_purchase_status(&self) -> builder::GetAppleSk2PurchaseStatus<'_>;
 }
 impl ClientStorekit2Ext for Client {

@@ -97,7 +97,7 @@ fn started(
 ) -> Result<String, StoreKitError> {
     match result {
         Ok(accepted) => Ok(accepted.into_inner().synchronization_id),
-        Err(Error::Api(e)) if e.status == 409 => Err(StoreKitError::SyncInProgress(Box::new(e))),
+        Err(Error::Api(e)) if e.status == 409 => Err(StoreKitError::SyncInProgress(e)),
         Err(e) => Err(StoreKitError::from(e)),
     }
 }

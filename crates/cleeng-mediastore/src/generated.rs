@@ -22825,6 +22825,9 @@ let response = client.create_apple_payment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "Cleeng deprecated `createApplePayment`; see https://developers.cleeng.com/reference/apple-ios-and-tvos-payment"
+    )]
     fn create_apple_payment(&self) -> builder::CreateApplePayment<'_>;
     /**Report a Roku purchase
 

@@ -69,15 +69,15 @@ pub enum Error {
         /// What `Retry-After` asked for, if it was sent.
         retry_after: Option<Duration>,
         /// The 429 response.
-        error: ApiError,
+        error: Box<ApiError>,
     },
     /// Cleeng or a proxy in front of it was unavailable (502, 503, 504) and retries, if allowed,
     /// did not help.
     #[error("service unavailable: {0}")]
-    Unavailable(ApiError),
+    Unavailable(Box<ApiError>),
     /// Cleeng answered with an error status.
     #[error("{0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// A success response whose body does not match the documented shape.
     #[error("{}cannot decode the response{}: {message}", prefix(operation), at(path))]
     Decode {
@@ -344,10 +344,10 @@ impl From<ApiError> for Error {
                     .get(http::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now())),
-                error: e,
+                error: Box::new(e),
             },
-            502..=504 => Error::Unavailable(e),
-            _ => Error::Api(e),
+            502..=504 => Error::Unavailable(Box::new(e)),
+            _ => Error::Api(Box::new(e)),
         }
     }
 }
@@ -404,6 +404,12 @@ mod tests {
         assert_eq!(e.message, None);
         assert_eq!(e.body_text(), "<html><body>Bad Gateway</body></html>");
         assert!(e.to_string().contains("502"));
+    }
+
+    #[test]
+    fn errors_stay_small_enough_to_return_by_value() {
+        // clippy's `result_large_err` threshold is 128 bytes; large payloads are boxed.
+        assert!(std::mem::size_of::<Error>() <= 128, "{}", std::mem::size_of::<Error>());
     }
 
     #[test]
