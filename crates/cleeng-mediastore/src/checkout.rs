@@ -43,8 +43,9 @@ use crate::generated::{ClientOrdersExt, ClientPaymentsExt};
 /// the customer must complete in Adyen Drop-in before `finalize_adyen_payment`.
 #[derive(Debug, Clone)]
 pub enum AdyenOutcome {
-    /// The payment went through (or was refused with a status on the payment).
-    Paid(Payment),
+    /// The payment went through (or was refused with a status on the payment). Boxed: a
+    /// payment is much larger than an action.
+    Paid(Box<Payment>),
     /// Hand this object, unchanged, to Drop-in's `handleAction`.
     ActionRequired(AdyenAction),
 }
@@ -52,7 +53,7 @@ pub enum AdyenOutcome {
 impl From<AdyenPaymentOutcome> for AdyenOutcome {
     fn from(outcome: AdyenPaymentOutcome) -> Self {
         match outcome {
-            AdyenPaymentOutcome::PaymentResult(result) => AdyenOutcome::Paid(result.payment),
+            AdyenPaymentOutcome::PaymentResult(result) => AdyenOutcome::Paid(Box::new(result.payment)),
             AdyenPaymentOutcome::ActionResult(result) => AdyenOutcome::ActionRequired(result.action),
         }
     }
@@ -80,8 +81,8 @@ impl AdyenOutcome {
 /// first (then `finalizeAdyenPaymentDetails`).
 #[derive(Debug, Clone)]
 pub enum AdyenDetailsOutcome {
-    /// The payment details were stored.
-    Stored(PaymentDetail),
+    /// The payment details were stored (boxed, like [`AdyenOutcome::Paid`]).
+    Stored(Box<PaymentDetail>),
     /// Hand this object, unchanged, to Drop-in's `handleAction`.
     ActionRequired(AdyenAction),
 }
@@ -90,7 +91,7 @@ impl From<AdyenPaymentDetailsOutcome> for AdyenDetailsOutcome {
     fn from(outcome: AdyenPaymentDetailsOutcome) -> Self {
         match outcome {
             AdyenPaymentDetailsOutcome::PaymentDetailsResult(result) => {
-                AdyenDetailsOutcome::Stored(result.payment_details)
+                AdyenDetailsOutcome::Stored(Box::new(result.payment_details))
             }
             AdyenPaymentDetailsOutcome::ActionResult(result) => {
                 AdyenDetailsOutcome::ActionRequired(result.action)

@@ -53,7 +53,10 @@ fn operations() -> Vec<Op> {
 
 /// The rows of the comment table at the end of the spec: js function → (method, path, opId),
 /// plus the list of operations that no JS call maps to.
-fn comment_table() -> (Vec<(String, String, String, String)>, BTreeSet<String>) {
+/// One table row: js function, HTTP method, path, operationId.
+type Row = (String, String, String, String);
+
+fn comment_table() -> (Vec<Row>, BTreeSet<String>) {
     let text = spec_text();
     let start = text
         .find("# Cleeng/mediastore-sdk calls -> operations")

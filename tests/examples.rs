@@ -1,0 +1,74 @@
+//! Every example, run against an in-process mock: the same `run` each example's `main` calls,
+//! included as a module, with exact outcomes asserted and the mock's answers checked against
+//! the specs (no schema violations).
+
+use cleeng_mock::MockServer;
+
+#[allow(dead_code)]
+#[path = "../examples/checkout.rs"]
+mod checkout;
+#[allow(dead_code)]
+#[path = "../examples/device_pairing.rs"]
+mod device_pairing;
+#[allow(dead_code)]
+#[path = "../examples/offer_update.rs"]
+mod offer_update;
+#[allow(dead_code)]
+#[path = "../examples/publisher_backend.rs"]
+mod publisher_backend;
+#[allow(dead_code)]
+#[path = "../examples/webhook_receiver.rs"]
+mod webhook_receiver;
+
+fn assert_clean(mock: &MockServer) {
+    assert_eq!(mock.violations(), Vec::<String>::new(), "answers that broke their schema");
+}
+
+#[tokio::test]
+async fn checkout_ends_with_the_entitlement_granted() {
+    let mock = MockServer::start().await;
+    let outcome = checkout::run(checkout::Target::mock(&mock)).await.unwrap();
+    assert!(outcome.access_granted);
+    assert_eq!(outcome.offer_id, format!("{}_US", cleeng_mock::DEMO_PASS_OFFER));
+    assert!(outcome.customer_id > 0 && outcome.order_id > 0);
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn publisher_backend_pauses_and_resumes() {
+    let mock = MockServer::start().await;
+    let outcome = publisher_backend::run(publisher_backend::Target::mock(&mock)).await.unwrap();
+    assert_eq!(outcome.listed, 1);
+    assert_eq!(outcome.status_after_pause, "paused");
+    assert_eq!(outcome.status_after_resume, "active");
+    assert!(outcome.access_granted);
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn device_pairing_logs_the_tv_in_as_the_customer() {
+    let mock = MockServer::start().await;
+    let outcome = device_pairing::run(device_pairing::Target::mock(&mock)).await.unwrap();
+    assert_eq!(outcome.customer_id, Some(cleeng_mock::DEMO_CUSTOMER_ID));
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn offer_update_writes_once_and_refuses_the_stale_write() {
+    let mock = MockServer::start().await;
+    let outcome = offer_update::run(offer_update::Target::mock(&mock)).await.unwrap();
+    assert_eq!(outcome.new_title, "Monthly subscription (HD)");
+    assert!(outcome.stale_write_refused);
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn webhook_receiver_verifies_the_signed_events() {
+    let mock = MockServer::start().await;
+    let topics = webhook_receiver::run(webhook_receiver::Target::mock(&mock)).await.unwrap();
+    assert_eq!(topics, ["customerRegistered", "subscriptionCreated"]);
+    let deliveries = mock.deliveries();
+    assert_eq!(deliveries.len(), 2);
+    assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");
+    assert_clean(&mock);
+}
