@@ -18,13 +18,14 @@ async fn core_example() -> Result<(), Error> {
 }
 
 async fn mediastore_example() -> Result<(), Error> {
-    use cleeng_mediastore::{Client, ClientCustomersExt, CustomerJwt};
+    use cleeng_mediastore::{Client, ClientCustomersExt, CustomerJwt, EnvelopeResult};
     let jwt = std::env::var("CLEENG_CUSTOMER_JWT").unwrap_or_default();
     // README: mediastore
     let client = Client::sandbox(CustomerJwt::new(jwt));
-    let customer = client.get_customer().customer_id(123456789).call().await?;
+    // `payload()` unwraps MediaStore's {responseData, errors} envelope; `errors` become Error::Api.
+    let customer = client.get_customer().customer_id(123456789).call().await.payload()?;
     // README: end
-    println!("mediastore: {:?}", customer.status());
+    println!("mediastore: {customer:?}");
     Ok(())
 }
 

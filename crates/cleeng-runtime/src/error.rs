@@ -98,7 +98,7 @@ pub enum Error {
         /// The status.
         status: u16,
         /// Response headers (e.g. `ETag`).
-        headers: http::HeaderMap,
+        headers: Box<http::HeaderMap>,
     },
 }
 
@@ -325,7 +325,7 @@ where
                 Error::UnexpectedStatus {
                     operation: None,
                     status: response.status().as_u16(),
-                    headers: response.headers().clone(),
+                    headers: Box::new(response.headers().clone()),
                 }
             }
             P::Custom(m) => Error::Config(m),
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn errors_stay_small_enough_to_return_by_value() {
         // clippy's `result_large_err` threshold is 128 bytes; large payloads are boxed.
-        assert!(std::mem::size_of::<Error>() <= 128, "{}", std::mem::size_of::<Error>());
+        assert!(std::mem::size_of::<Error>() < 128, "{}", std::mem::size_of::<Error>());
     }
 
     #[test]
