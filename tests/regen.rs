@@ -13,6 +13,10 @@ fn committed_generated_files_match_their_specs() {
         if generated.source != common::generated_source(family) {
             stale.push(family.generated_path());
         }
+        let mocks = std::fs::read_to_string(root.join(family.httpmock_path())).unwrap_or_default();
+        if generated.httpmock_source != mocks {
+            stale.push(family.httpmock_path());
+        }
     }
     assert!(stale.is_empty(), "stale (run `cargo xtask regen`): {stale:?}");
 }
@@ -24,6 +28,7 @@ fn generation_is_deterministic() {
         let a = generate(&root, family).expect("first run");
         let b = generate(&root, family).expect("second run");
         assert_eq!(a.source, b.source, "{family}: two runs differ");
+        assert_eq!(a.httpmock_source, b.httpmock_source, "{family}: two httpmock runs differ");
     }
 }
 

@@ -67,23 +67,34 @@ fn regen(args: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let path = family.generated_file(&root);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        let changed = current != generated.source;
-        let state = match (changed, check) {
+        let outputs = [
+            (family.generated_path(), &generated.source),
+            (family.httpmock_path(), &generated.httpmock_source),
+        ];
+        let mut changed_any = false;
+        let mut write_failed = false;
+        for (relative, text) in outputs {
+            let path = root.join(&relative);
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current == *text {
+                continue;
+            }
+            changed_any = true;
+            if check {
+                stale.push(relative);
+            } else if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("{:<10} FAILED: cannot write {}: {e}", family.name(), path.display());
+                write_failed = true;
+            }
+        }
+        if write_failed {
+            failed = true;
+            continue;
+        }
+        let state = match (changed_any, check) {
             (false, _) => "unchanged",
-            (true, true) => {
-                stale.push(family.generated_path());
-                "STALE"
-            }
-            (true, false) => {
-                if let Err(e) = std::fs::write(&path, &generated.source) {
-                    eprintln!("{:<10} FAILED: cannot write {}: {e}", family.name(), path.display());
-                    failed = true;
-                    continue;
-                }
-                "written"
-            }
+            (true, true) => "STALE",
+            (true, false) => "written",
         };
         println!(
             "{:<10} {:>4} operations {:>5} types {:>7} lines  {:<9} {:>6.0?}",

@@ -58,6 +58,11 @@ impl Family {
         format!("crates/cleeng-{}/src/generated.rs", self.name())
     }
 
+    /// The generated typed-httpmock file's path relative to the workspace root.
+    pub fn httpmock_path(self) -> String {
+        format!("crates/cleeng-{}/src/generated_httpmock.rs", self.name())
+    }
+
     /// Absolute spec path under `root`.
     pub fn spec_file(self, root: &Path) -> PathBuf {
         root.join(self.spec_path())

@@ -16,6 +16,9 @@ pub struct Generated {
     pub family: Family,
     /// The full text to write to `generated.rs`, header included.
     pub source: String,
+    /// The full text of `generated_httpmock.rs`: typed `httpmock` helpers, one per operation
+    /// (compiled only with the family crate's `httpmock` feature).
+    pub httpmock_source: String,
     /// Number of operations in the spec.
     pub operations: usize,
     /// Number of types in the generated `types` module.
@@ -84,10 +87,13 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     crate::deprecated::mark_deprecated(&mut file, &ops, &docs);
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
-    let source = header::render(&path, &loaded.sha256, PROGENITOR_VERSION) + "\n" + &body;
+    let stamp = header::render(&path, &loaded.sha256, PROGENITOR_VERSION);
+    let source = stamp.clone() + "\n" + &body;
+    let httpmock_source = stamp + "\n" + &crate::mocks::generate(&doc, &path)?;
     Ok(Generated {
         family,
         source,
+        httpmock_source,
         operations: ops.len(),
         types,
         normalization,
@@ -102,7 +108,8 @@ fn doc_url(doc: &openapiv3::OpenAPI, id: &str) -> Option<String> {
         .and_then(|(_, _, op)| op.external_docs.as_ref().map(|d| d.url.clone()))
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+/// The message of a caught panic.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = panic.downcast_ref::<String>() {

@@ -10,6 +10,7 @@
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
 //! [`enums`], [`calls`] and [`deprecated`] post-process progenitor's syntax tree (open string
 //! enums, `call()`, `#[deprecated]`).
+//! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod family;
 pub mod generate;
 pub mod glue;
 pub mod header;
+pub mod mocks;
 pub mod normalize;
 pub mod spec;
 pub mod surface;

@@ -23,6 +23,14 @@ mod generated;
 
 pub use generated::*;
 
+/// Typed mocks for your own tests (feature `httpmock`): `MockServerExt` adds one method per
+/// operation to `httpmock::MockServer`, with typed request matchers and responses. Generated from
+/// the spec by `cargo xtask regen`, like the client.
+#[cfg(feature = "httpmock")]
+#[allow(missing_docs, clippy::all, unused_imports, dead_code)]
+#[path = "generated_httpmock.rs"]
+pub mod mock;
+
 pub mod conditional;
 pub mod envelope;
 pub mod offers;

@@ -31,6 +31,14 @@ mod generated;
 
 pub use generated::*;
 
+/// Typed mocks for your own tests (feature `httpmock`): `MockServerExt` adds one method per
+/// operation to `httpmock::MockServer`, with typed request matchers and responses. Generated from
+/// the spec by `cargo xtask regen`, like the client.
+#[cfg(feature = "httpmock")]
+#[allow(missing_docs, clippy::all, unused_imports, dead_code)]
+#[path = "generated_httpmock.rs"]
+pub mod mock;
+
 /// The polling loop (from `cleeng-runtime`, shared with `cleeng-auth`).
 pub use cleeng_runtime::poll;
 pub mod storekit2;
