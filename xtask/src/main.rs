@@ -58,8 +58,22 @@ fn regen(args: &[String]) -> ExitCode {
     let started = Instant::now();
     let mut failed = false;
     let mut stale = Vec::new();
-    for family in families {
-        let generated = match generate(&root, family) {
+    // Families are independent: generate them on parallel threads, then report and write in order.
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = families
+            .iter()
+            .map(|&family| {
+                let root = &root;
+                scope.spawn(move || (family, generate(root, family)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("generation thread panicked"))
+            .collect()
+    });
+    for (family, result) in results {
+        let generated = match result {
             Ok(g) => g,
             Err(e) => {
                 eprintln!("{:<10} FAILED: {e}", family.name());
