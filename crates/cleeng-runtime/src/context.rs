@@ -11,9 +11,6 @@ use crate::error::Error;
 use crate::operation::{find, AuthScheme, OperationMeta};
 use crate::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 
-/// Header progenitor adds to every request from the spec's `info.version`. Cleeng does not read
-/// it and our spec revision is none of its business, so the runtime removes it.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
 const PUBLISHER_TOKEN_HEADER: &str = "x-publisher-token";
 
 /// Status of the synthetic response that carries a runtime failure back through progenitor.
@@ -93,8 +90,7 @@ impl Context {
         find(self.operations, id)
     }
 
-    /// Sends one request for operation `operation_id`: removes progenitor's version header,
-    /// moves the request to the operation's own host if it has one, attaches the credential
+    /// Sends one request for operation `operation_id`: moves the request to the operation's own host if it has one, attaches the credential
     /// the operation accepts, then sends it under the retry policy (see [`RetryPolicy`] for
     /// what is retried), inside a `cleeng.call` tracing span, and buffers error bodies so that
     /// [`Error::from`] can read them without `.await`.
@@ -108,7 +104,6 @@ impl Context {
         mut request: reqwest::Request,
         operation_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
-        request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
         let Some(op) = self.operation(operation_id) else {
             return Ok(failure_response(Error::Config(format!(
                 "operation {operation_id} is not in this client's operation table"
