@@ -566,6 +566,7 @@ fn regen(options: &Options) -> Vec<(String, f64)> {
             .status();
         (start.elapsed(), status)
     };
+    println!("  (warming `cargo xtask regen --check`: from a fresh clone this first builds xtask)");
     let _ = run();
     let (elapsed, status) = run();
     let note = match status {
