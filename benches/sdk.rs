@@ -25,7 +25,9 @@ use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use cleeng::core::{types, Client, ClientConfig, ClientSubscriptionsExt, Environment, PublisherToken};
+use cleeng::core::{
+    types, Client, ClientConfig, ClientSubscriptionsExt, Environment, PublisherToken,
+};
 use cleeng::webhooks::{Event, Verifier};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
@@ -81,7 +83,11 @@ struct Figure {
 
 impl Figure {
     fn print(&self) {
-        let verdict = if self.ratio <= self.target { "ok" } else { "MISSED" };
+        let verdict = if self.ratio <= self.target {
+            "ok"
+        } else {
+            "MISSED"
+        };
         println!(
             "{:<28} {:>10} vs {:>10} ({})  ratio {:.3}  [q1 {:.3}, q3 {:.3}]  target <= {:.2}  {}",
             self.name,
@@ -179,7 +185,13 @@ fn compare(
 /// values varied by `i` (status, trial, nullable fields present or null, enum values).
 fn subscription(i: u64) -> Value {
     let statuses = ["active", "stopped", "terminated", "paused"];
-    let terminations = ["userCancel", "transferCancel", "publisherCancel", "finished", "paymentCancel"];
+    let terminations = [
+        "userCancel",
+        "transferCancel",
+        "publisherCancel",
+        "finished",
+        "paymentCancel",
+    ];
     let units = ["day", "week", "month", "year", "season"];
     let countries = ["US", "NL", "PL", "GB", "DE", "FR"];
     let id = 900_000_000 + i * 7;
@@ -229,7 +241,8 @@ fn subscription(i: u64) -> Value {
 /// `{success, data, message}` with `count` subscriptions.
 fn subscription_list(count: u64) -> Vec<u8> {
     let data: Vec<Value> = (0..count).map(subscription).collect();
-    serde_json::to_vec(&json!({"success": true, "data": data, "message": ""})).expect("serializable")
+    serde_json::to_vec(&json!({"success": true, "data": data, "message": ""}))
+        .expect("serializable")
 }
 
 /// A `transactionCreated` delivery of about 2 KB (the newer payload shape, with publisher data
@@ -304,7 +317,8 @@ fn start_server(one: Vec<u8>, hundred: Vec<u8>) -> SocketAddr {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind 127.0.0.1:0");
-            tx.send(listener.local_addr().expect("local address")).expect("report address");
+            tx.send(listener.local_addr().expect("local address"))
+                .expect("report address");
             axum::serve(listener, app).await.expect("serve");
         });
     });
@@ -347,7 +361,8 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
         .build()
         .expect("client runtime");
     let sdk = Client::from_config(
-        ClientConfig::new(Environment::Custom(base.clone())).publisher_token(PublisherToken::new(TOKEN)),
+        ClientConfig::new(Environment::Custom(base.clone()))
+            .publisher_token(PublisherToken::new(TOKEN)),
     )
     .expect("sdk client");
     let http = hand_client();
@@ -356,7 +371,12 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
 
     // Both sides get the same answer, or the comparison means nothing.
     runtime.block_on(async {
-        let a = sdk.get_subscription().subscription_id(900000049).call().await.expect("sdk get");
+        let a = sdk
+            .get_subscription()
+            .subscription_id(900000049)
+            .call()
+            .await
+            .expect("sdk get");
         let b: types::Subscription = hand_get(&http, &one_url).await;
         assert_eq!(
             serde_json::to_value(a.into_inner()).expect("serializable"),
@@ -398,7 +418,11 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
                 runtime.block_on(async {
                     let start = Instant::now();
                     for _ in 0..n {
-                        let r = sdk.get_subscription().subscription_id(900000049).call().await;
+                        let r = sdk
+                            .get_subscription()
+                            .subscription_id(900000049)
+                            .call()
+                            .await;
                         black_box(r.expect("sdk get").into_inner());
                     }
                     start.elapsed()
@@ -427,7 +451,12 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
                 runtime.block_on(async {
                     let start = Instant::now();
                     for _ in 0..n {
-                        let r = sdk.list_subscriptions().customer_id(100000091).limit(100).call().await;
+                        let r = sdk
+                            .list_subscriptions()
+                            .customer_id(100000091)
+                            .limit(100)
+                            .call()
+                            .await;
                         black_box(r.expect("sdk list").into_inner());
                     }
                     start.elapsed()
@@ -461,7 +490,10 @@ fn decode(options: &Options, figures: &mut Vec<Figure>) {
         |n| {
             let start = Instant::now();
             for _ in 0..n {
-                black_box(serde_json::from_slice::<types::SubscriptionList>(black_box(&body)).expect("json"));
+                black_box(
+                    serde_json::from_slice::<types::SubscriptionList>(black_box(&body))
+                        .expect("json"),
+                );
             }
             start.elapsed()
         },
@@ -479,7 +511,8 @@ fn bare_verify(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Value {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| hex::decode(v).ok())
         .expect("signature header");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(WEBHOOK_SECRET.as_bytes()).expect("any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(WEBHOOK_SECRET.as_bytes()).expect("any key length");
     mac.update(body);
     mac.verify_slice(&signature).expect("valid signature");
     serde_json::from_slice(body).expect("json")
@@ -490,7 +523,9 @@ fn webhook(options: &Options, figures: &mut Vec<Figure>) {
     let verifier = Verifier::new(WEBHOOK_SECRET);
     let headers = verifier.signed_headers(&body);
     match verifier.verify(&headers, &body).expect("verifies") {
-        Event::TransactionCreated { data, .. } => assert_eq!(data.transaction_id.as_deref(), Some("T111333222")),
+        Event::TransactionCreated { data, .. } => {
+            assert_eq!(data.transaction_id.as_deref(), Some("T111333222"))
+        }
         other => panic!("decoded as {}", other.topic()),
     }
     assert_eq!(bare_verify(&headers, &body)["topic"], "transactionCreated");
@@ -510,7 +545,11 @@ fn webhook(options: &Options, figures: &mut Vec<Figure>) {
         |n| {
             let start = Instant::now();
             for _ in 0..n {
-                black_box(verifier.verify(black_box(&headers), black_box(&body)).expect("verifies"));
+                black_box(
+                    verifier
+                        .verify(black_box(&headers), black_box(&body))
+                        .expect("verifies"),
+                );
             }
             start.elapsed()
         },
@@ -547,7 +586,11 @@ fn regen(options: &Options) -> Vec<(String, f64)> {
     let runs = if options.quick { 3 } else { 7 };
     let mut times: Vec<f64> = (0..runs).map(|_| generate_all().as_secs_f64()).collect();
     let elapsed = Duration::from_secs_f64(median(&mut times));
-    print_budget("regen 5 specs (in-process)", elapsed, &format!("median of {runs}"));
+    print_budget(
+        "regen 5 specs (in-process)",
+        elapsed,
+        &format!("median of {runs}"),
+    );
     out.push(("regen in-process".to_string(), elapsed.as_secs_f64() / 2.0));
 
     if std::env::var_os("CLEENG_BENCH_NO_COMMAND").is_some() {
@@ -558,12 +601,13 @@ fn regen(options: &Options) -> Vec<(String, f64)> {
     // writes nothing). Run once to build/warm, then time once.
     let run = || {
         let start = Instant::now();
-        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["xtask", "regen", "--check"])
-            .current_dir(root)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status();
+        let status =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["xtask", "regen", "--check"])
+                .current_dir(root)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
         (start.elapsed(), status)
     };
     println!("  (warming `cargo xtask regen --check`: from a fresh clone this first builds xtask)");
@@ -595,7 +639,11 @@ fn main() {
     if options.wants("webhook") {
         webhook(&options, &mut figures);
     }
-    let budgets = if options.wants("regen") { regen(&options) } else { Vec::new() };
+    let budgets = if options.wants("regen") {
+        regen(&options)
+    } else {
+        Vec::new()
+    };
 
     println!();
     println!("summary (ratio, target):");
