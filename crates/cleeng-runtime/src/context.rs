@@ -30,6 +30,8 @@ pub struct Context {
     environment: Environment,
     base_url: String,
     credentials: Credentials,
+    /// The publisher token as a ready header value (validated once, marked sensitive).
+    publisher_header: Option<http::HeaderValue>,
     operations: &'static [OperationMeta],
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
@@ -43,10 +45,16 @@ impl Context {
         credentials: Credentials,
         operations: &'static [OperationMeta],
     ) -> Self {
+        let publisher_header = credentials.publisher.as_ref().and_then(|token| {
+            let mut value = http::HeaderValue::from_str(token.expose()).ok()?;
+            value.set_sensitive(true);
+            Some(value)
+        });
         Context {
             environment,
             base_url,
             credentials,
+            publisher_header,
             operations,
             retry: RetryPolicy::default(),
             attempt_timeout: Some(crate::config::DEFAULT_TIMEOUT),
@@ -146,13 +154,18 @@ impl Context {
             let spare = request.try_clone();
             let result = http.execute(request).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
-            span.record("attempts", attempt);
-            span.record("elapsed_ms", elapsed_ms);
+            let traced = !span.is_disabled();
+            if traced {
+                span.record("attempts", attempt);
+                span.record("elapsed_ms", elapsed_ms);
+            }
             let may_retry = attempt < self.retry.max_attempts && spare.is_some();
             match result {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    span.record("status", status);
+                    if traced {
+                        span.record("status", status);
+                    }
                     tracing::debug!(attempt, status, elapsed_ms, "cleeng response");
                     if op.idempotent && may_retry && is_retryable_status(status) {
                         let retry_after = response
@@ -233,11 +246,10 @@ impl Context {
         for scheme in op.auth {
             match scheme {
                 AuthScheme::PublisherToken => {
-                    if let Some(token) = &self.credentials.publisher {
-                        let mut value = http::HeaderValue::from_str(token.expose()).map_err(|_| {
+                    if self.credentials.publisher.is_some() {
+                        let value = self.publisher_header.clone().ok_or_else(|| {
                             Error::Config("the publisher token is not a valid header value".into())
                         })?;
-                        value.set_sensitive(true);
                         request.headers_mut().insert(PUBLISHER_TOKEN_HEADER, value);
                         return Ok(());
                     }
