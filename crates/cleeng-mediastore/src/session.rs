@@ -36,7 +36,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cleeng_runtime::{BearerFuture, BearerSource, ClientConfig, CustomerJwt, Error, Secret};
+use cleeng_runtime::{BearerFuture, BearerSource, ClientConfig, CustomerJwt, Error, RenewFuture, Secret};
 
 use crate::claims::Claims;
 use crate::envelope::unwrap_envelope;
@@ -310,6 +310,25 @@ fn is_rejection(error: &Error) -> bool {
 impl BearerSource for Session {
     fn bearer(&self) -> BearerFuture<'_> {
         Box::pin(self.jwt())
+    }
+
+    /// Cleeng refused `rejected` with a 401 before its expiry (revoked, or the clock is off):
+    /// refresh now, unless another call already replaced it. One refresh however many calls
+    /// were refused with the same token.
+    fn renew(&self, rejected: CustomerJwt) -> RenewFuture<'_> {
+        Box::pin(async move {
+            let _exclusive = self.inner.refresh.lock().await;
+            {
+                let state = self.state();
+                if state.rejected.is_some() {
+                    return false;
+                }
+                if state.tokens.jwt.expose() != rejected.expose() {
+                    return true;
+                }
+            }
+            self.refresh_locked().await.is_ok()
+        })
     }
 }
 

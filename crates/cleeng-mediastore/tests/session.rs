@@ -241,3 +241,55 @@ async fn account_calls_use_the_sessions_customer_id() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.query(), Some("limit=10"));
 }
+
+#[tokio::test]
+async fn a_401_to_a_revoked_jwt_refreshes_once_and_sends_the_call_again() {
+    let server = MockServer::start().await;
+    // Valid for an hour by its own claims, but Cleeng has revoked it.
+    let revoked = jwt(CUSTOMER_ID, now() + 3600, "revoked");
+    let fresh = jwt(CUSTOMER_ID, now() + 3600, "fresh");
+    Mock::given(method("GET"))
+        .and(path(format!("/customers/{CUSTOMER_ID}")))
+        .and(header("authorization", format!("Bearer {revoked}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"responseData": {}, "errors": ["Invalid JWT"], "code": "AUTH0001"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .and(body_json(json!({"refreshToken": OLD_REFRESH})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": fresh, "refreshToken": NEW_REFRESH}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_customer(&server, &fresh, 1).await;
+
+    let session = Session::new(config(&server), Tokens::new(&revoked, OLD_REFRESH)).unwrap();
+    let customer = Account::new(session.clone()).unwrap().get_customer().call().await.payload().unwrap();
+    assert_eq!(customer.email.as_deref(), Some("jane@example.com"));
+    assert_eq!(session.tokens(), Tokens::new(&fresh, NEW_REFRESH));
+}
+
+#[tokio::test]
+async fn a_401_that_persists_after_a_refresh_reaches_the_caller() {
+    let server = MockServer::start().await;
+    let fresh = jwt(CUSTOMER_ID, now() + 3600, "fresh");
+    Mock::given(method("GET"))
+        .and(path(format!("/customers/{CUSTOMER_ID}")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"responseData": {}, "errors": ["Forbidden"], "code": "AUTH0001"})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": fresh, "refreshToken": NEW_REFRESH}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let session = Session::new(config(&server), Tokens::new(&jwt(CUSTOMER_ID, now() + 3600, "a"), OLD_REFRESH)).unwrap();
+    let err = Account::new(session).unwrap().get_customer().call().await.payload().unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err:?}");
+}

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tracing::Instrument;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, CustomerJwt};
 use crate::environment::Environment;
 use crate::error::Error;
 use crate::operation::{find, AuthScheme, OperationMeta};
@@ -120,9 +120,10 @@ impl Context {
         if let Err(e) = self.route(&mut request, op) {
             return Ok(failure_response(e));
         }
-        if let Err(e) = self.authorize(&mut request, op).await {
-            return Ok(failure_response(e));
-        }
+        let sent_jwt = match self.authorize(&mut request, op).await {
+            Ok(jwt) => jwt,
+            Err(e) => return Ok(failure_response(e)),
+        };
         if let Some(timeout) = self.attempt_timeout {
             *request.timeout_mut() = Some(timeout);
         }
@@ -135,7 +136,7 @@ impl Context {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.send_with_retries(http, request, op)
+        self.send_with_retries(http, request, op, sent_jwt)
             .instrument(span)
             .await
     }
@@ -145,6 +146,7 @@ impl Context {
         http: &reqwest::Client,
         mut request: reqwest::Request,
         op: &OperationMeta,
+        mut sent_jwt: Option<CustomerJwt>,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let span = tracing::Span::current();
@@ -167,6 +169,19 @@ impl Context {
                         span.record("status", status);
                     }
                     tracing::debug!(attempt, status, elapsed_ms, "cleeng response");
+                    // A 401 to the customer's JWT: ask its source for a new one and send once
+                    // more (at most once per call; a 401 means the request did nothing).
+                    if status == 401 {
+                        if let (Some(jwt), Some(copy)) = (sent_jwt.take(), spare.as_ref()) {
+                            if let Some(renewed) = self.renewed_request(copy, jwt).await {
+                                drop(response);
+                                tracing::debug!(attempt, "customer JWT renewed after 401, sending again");
+                                request = renewed;
+                                attempt -= 1;
+                                continue;
+                            }
+                        }
+                    }
                     if op.idempotent && may_retry && is_retryable_status(status) {
                         let retry_after = response
                             .headers()
@@ -212,6 +227,25 @@ impl Context {
         }
     }
 
+    /// A copy of `request` carrying a renewed customer JWT, if the bearer source could renew
+    /// the `rejected` one.
+    async fn renewed_request(
+        &self,
+        request: &reqwest::Request,
+        rejected: CustomerJwt,
+    ) -> Option<reqwest::Request> {
+        let source = self.credentials.customer.as_ref()?;
+        if !source.renew(rejected).await {
+            return None;
+        }
+        let jwt = source.bearer().await.ok()?;
+        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", jwt.expose())).ok()?;
+        value.set_sensitive(true);
+        let mut copy = request.try_clone()?;
+        copy.headers_mut().insert(http::header::AUTHORIZATION, value);
+        Some(copy)
+    }
+
     /// The wait before the next attempt, or `None` when it would end past the deadline.
     fn wait_within_deadline(
         &self,
@@ -242,7 +276,13 @@ impl Context {
         Ok(())
     }
 
-    async fn authorize(&self, request: &mut reqwest::Request, op: &OperationMeta) -> Result<(), Error> {
+    /// Attaches the first credential the operation accepts; returns the customer JWT if that is
+    /// what was sent (so a 401 can renew it).
+    async fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        op: &OperationMeta,
+    ) -> Result<Option<CustomerJwt>, Error> {
         for scheme in op.auth {
             match scheme {
                 AuthScheme::PublisherToken => {
@@ -251,7 +291,7 @@ impl Context {
                             Error::Config("the publisher token is not a valid header value".into())
                         })?;
                         request.headers_mut().insert(PUBLISHER_TOKEN_HEADER, value);
-                        return Ok(());
+                        return Ok(None);
                     }
                 }
                 AuthScheme::CustomerJwt => {
@@ -261,13 +301,13 @@ impl Context {
                             .map_err(|_| Error::Config("the customer JWT is not a valid header value".into()))?;
                         value.set_sensitive(true);
                         request.headers_mut().insert(http::header::AUTHORIZATION, value);
-                        return Ok(());
+                        return Ok(Some(jwt));
                     }
                 }
             }
         }
         if op.auth.is_empty() {
-            Ok(())
+            Ok(None)
         } else {
             Err(Error::MissingCredential {
                 operation: op.id.to_string(),

@@ -123,6 +123,9 @@ impl fmt::Debug for CustomerJwt {
 /// The future a [`BearerSource`] returns.
 pub type BearerFuture<'a> = Pin<Box<dyn Future<Output = Result<CustomerJwt, Error>> + Send + 'a>>;
 
+/// The future [`BearerSource::renew`] returns: `true` once a new token is ready.
+pub type RenewFuture<'a> = Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
+
 /// Supplies the customer JWT for each request that needs one.
 ///
 /// A fixed [`CustomerJwt`] is a source; so is a session that refreshes the token before it
@@ -131,6 +134,15 @@ pub type BearerFuture<'a> = Pin<Box<dyn Future<Output = Result<CustomerJwt, Erro
 pub trait BearerSource: Send + Sync {
     /// The JWT to send now, or an error (e.g. the refresh failed: the customer must log in again).
     fn bearer(&self) -> BearerFuture<'_>;
+
+    /// Cleeng answered `401` to `rejected` (revoked, or expired early). Return `true` once a new
+    /// token is available from [`BearerSource::bearer`]: the runtime then sends the request once
+    /// more with it (safe for any method: a 401 means nothing was done). The default, for a
+    /// fixed token, is `false`: the 401 reaches the caller.
+    fn renew(&self, rejected: CustomerJwt) -> RenewFuture<'_> {
+        let _ = rejected;
+        Box::pin(async { false })
+    }
 }
 
 impl BearerSource for CustomerJwt {

@@ -29,7 +29,7 @@ mod retry;
 pub use call::{finish, finish_raw};
 pub use config::{ClientConfig, ClientParts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use context::Context;
-pub use credentials::{BearerFuture, BearerSource, Credentials, CustomerJwt, PublisherToken, Secret};
+pub use credentials::{BearerFuture, BearerSource, RenewFuture, Credentials, CustomerJwt, PublisherToken, Secret};
 pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
