@@ -111,16 +111,16 @@ fn regen(args: &[String]) -> ExitCode {
             (true, false) => "written",
         };
         println!(
-            "{:<10} {:>4} operations {:>5} types {:>7} lines  {:<9} {:>6.0?}",
+            "{:<10} {:>4} operations {:>5} types {:>7} lines  {:<9} {:>5} ms",
             family.name(),
             generated.operations,
             generated.types,
             generated.lines(),
             state,
-            generated.elapsed
+            generated.elapsed.as_millis()
         );
     }
-    println!("total {:.0?}", started.elapsed());
+    println!("total {} ms", started.elapsed().as_millis());
     if !stale.is_empty() {
         for path in &stale {
             eprintln!("stale: {path} differs from what its spec generates; run `cargo xtask regen`");
