@@ -186,8 +186,7 @@ async fn resetting_server(resets: usize, body: &'static str) -> (String, Arc<Ato
             let mut buf = vec![0u8; 64 * 1024];
             let mut read = 0;
             // Read until the end of the headers, plus the body if Content-Length says so.
-            loop {
-                let Ok(n) = socket.read(&mut buf[read..]).await else { break };
+            while let Ok(n) = socket.read(&mut buf[read..]).await {
                 if n == 0 {
                     break;
                 }

@@ -100,7 +100,7 @@ impl VisitMut for FromStrFallback {
     fn visit_expr_match_mut(&mut self, m: &mut ExprMatch) {
         for arm in m.arms.iter_mut() {
             if matches!(arm.pat, Pat::Wild(_)) {
-                arm.body = Box::new(parse_quote!(Ok(Self::Unknown(value.to_string()))));
+                *arm.body = parse_quote!(Ok(Self::Unknown(value.to_string())));
             }
         }
     }

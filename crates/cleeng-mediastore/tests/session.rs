@@ -289,7 +289,7 @@ async fn a_401_that_persists_after_a_refresh_reaches_the_caller() {
         .expect(1)
         .mount(&server)
         .await;
-    let session = Session::new(config(&server), Tokens::new(&jwt(CUSTOMER_ID, now() + 3600, "a"), OLD_REFRESH)).unwrap();
+    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() + 3600, "a"), OLD_REFRESH)).unwrap();
     let err = Account::new(session).unwrap().get_customer().call().await.payload().unwrap_err();
     assert_eq!(err.status(), Some(401), "{err:?}");
 }

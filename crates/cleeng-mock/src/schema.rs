@@ -81,7 +81,7 @@ fn validate_inner(spec: &Spec, schema: &Value, value: &Value, path: &str, depth:
             }
             check_number(obj, value.as_f64().unwrap_or_default(), here)?;
             if obj.get("format").and_then(Value::as_str) == Some("int32")
-                && !value.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+                && value.as_i64().is_none_or(|v| i32::try_from(v).is_err())
             {
                 return Err(format!("{here} must fit in 32 bits"));
             }

@@ -132,7 +132,9 @@ pub(crate) async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: R
     let spec = &shared.specs[&family];
 
     // Route: most literal segments wins; a path that exists under another method is a 405.
-    let mut best: Option<(&Route, Vec<(String, String)>, usize)> = None;
+    // (route, path parameters, literal segments matched)
+    type Candidate<'r> = (&'r Route, Vec<(String, String)>, usize);
+    let mut best: Option<Candidate> = None;
     let mut allowed = Vec::new();
     for route in shared.routes.iter().filter(|r| r.family == family) {
         if let Some((params, literals)) = match_path(&route.segments, rest) {
