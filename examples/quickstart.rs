@@ -6,10 +6,9 @@
 
 use cleeng::Error;
 
-async fn core_example() -> Result<(), Error> {
-    use cleeng_core::{Client, ClientSubscriptionsExt, PublisherToken};
-    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+async fn core_example(token: String) -> Result<(), Error> {
     // README: core
+    use cleeng_core::{Client, ClientSubscriptionsExt, PublisherToken};
     let client = Client::sandbox(PublisherToken::new(token));
     let subscriptions = client.list_subscriptions().customer_id(123456789).call().await?;
     // README: end
@@ -17,10 +16,9 @@ async fn core_example() -> Result<(), Error> {
     Ok(())
 }
 
-async fn mediastore_example() -> Result<(), Error> {
-    use cleeng_mediastore::{Client, ClientCustomersExt, CustomerJwt, EnvelopeResult};
-    let jwt = std::env::var("CLEENG_CUSTOMER_JWT").unwrap_or_default();
+async fn mediastore_example(jwt: String) -> Result<(), Error> {
     // README: mediastore
+    use cleeng_mediastore::{Client, ClientCustomersExt, CustomerJwt, EnvelopeResult};
     let client = Client::sandbox(CustomerJwt::new(jwt));
     // `payload()` unwraps MediaStore's {responseData, errors} envelope; `errors` become Error::Api.
     let customer = client.get_customer().customer_id(123456789).call().await.payload()?;
@@ -30,8 +28,8 @@ async fn mediastore_example() -> Result<(), Error> {
 }
 
 async fn auth_example() -> Result<(), Error> {
-    use cleeng_auth::{Client, ClientDeviceLoginExt};
     // README: auth
+    use cleeng_auth::{Client, ClientDeviceLoginExt};
     let client = Client::sandbox(());
     let code = client
         .generate_device_code()
@@ -43,10 +41,9 @@ async fn auth_example() -> Result<(), Error> {
     Ok(())
 }
 
-async fn inapp_example() -> Result<(), Error> {
-    use cleeng_inapp::{Client, ClientStorekit2Ext, PublisherToken};
-    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+async fn inapp_example(token: String) -> Result<(), Error> {
     // README: inapp
+    use cleeng_inapp::{Client, ClientStorekit2Ext, PublisherToken};
     let client = Client::sandbox(PublisherToken::new(token));
     let sync = client
         .register_apple_sk2_purchase()
@@ -58,10 +55,9 @@ async fn inapp_example() -> Result<(), Error> {
     Ok(())
 }
 
-async fn webhooks_example() -> Result<(), Error> {
-    use cleeng_webhooks::{Client, ClientEventTypesExt, PublisherToken};
-    let token = std::env::var("CLEENG_PUBLISHER_TOKEN").unwrap_or_default();
+async fn webhooks_example(token: String) -> Result<(), Error> {
     // README: webhooks
+    use cleeng_webhooks::{Client, ClientEventTypesExt, PublisherToken};
     let client = Client::sandbox(PublisherToken::new(token));
     let event_types = client.list_event_types().call().await?;
     // README: end
@@ -71,16 +67,17 @@ async fn webhooks_example() -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() {
-    if std::env::var("CLEENG_PUBLISHER_TOKEN").is_err() {
+    let Ok(token) = std::env::var("CLEENG_PUBLISHER_TOKEN") else {
         println!("set CLEENG_PUBLISHER_TOKEN (and CLEENG_CUSTOMER_JWT) to call Cleeng's sandbox");
         return;
-    }
+    };
+    let jwt = std::env::var("CLEENG_CUSTOMER_JWT").unwrap_or_default();
     for (name, result) in [
-        ("core", core_example().await),
-        ("mediastore", mediastore_example().await),
+        ("core", core_example(token.clone()).await),
+        ("mediastore", mediastore_example(jwt).await),
         ("auth", auth_example().await),
-        ("inapp", inapp_example().await),
-        ("webhooks", webhooks_example().await),
+        ("inapp", inapp_example(token.clone()).await),
+        ("webhooks", webhooks_example(token).await),
     ] {
         if let Err(e) = result {
             println!("{name}: {e}");
