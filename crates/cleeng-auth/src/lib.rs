@@ -38,6 +38,9 @@
 //!   set, with one refetch when a token names an unknown key;
 //! * [`poll`]: the polling loop (shared with `cleeng-inapp`).
 //!
+//! The Auth0 token call (`generate_auth0_token`) is authenticated with the secret from the
+//! dashboard's Integration Hub, not a customer JWT: `ClientConfig::integration_secret(..)`.
+//!
 //! Calls whose method, path or field names rest on a guess are marked in `specs/auth.yaml`
 //! (`x-confidence`) and in [`OPERATIONS`] (`confidence`): the Hi5 and Auth0 token calls are
 //! `Inferred`, the device-login and JWKS calls `Partial`.

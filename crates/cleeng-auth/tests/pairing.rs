@@ -164,7 +164,13 @@ async fn pairing_gives_up_at_its_deadline() {
     match err {
         PairingError::DeadlineExceeded { attempts, .. } => {
             assert!(attempts >= 1);
-            assert_eq!(attempts as usize, common::hits(&server, CHECK).await);
+            // The deadline also cuts the last request short; it counts as an attempt but may not
+            // have reached the server yet.
+            let hits = common::hits(&server, CHECK).await;
+            assert!(
+                hits == attempts as usize || hits + 1 == attempts as usize,
+                "{attempts} attempts, {hits} requests"
+            );
         }
         other => panic!("expected DeadlineExceeded, got {other:?}"),
     }

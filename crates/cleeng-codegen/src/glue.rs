@@ -20,6 +20,8 @@ pub enum Auth {
     PublisherToken,
     /// `Authorization: Bearer <jwt>` (`customerJwt` scheme).
     CustomerJwt,
+    /// `Authorization: Bearer <secret>` (`integrationSecret` scheme).
+    IntegrationSecret,
 }
 
 /// Facts about one operation that the runtime needs at request time.
@@ -83,9 +85,10 @@ pub fn operations(doc: &OpenAPI, path: &str) -> Result<Vec<OperationFacts>, Erro
                     auth.push(match scheme.as_str() {
                         "publisherToken" => Auth::PublisherToken,
                         "customerJwt" => Auth::CustomerJwt,
+                        "integrationSecret" => Auth::IntegrationSecret,
                         other => {
                             return Err(invalid(format!(
-                                "{id}: unknown security scheme {other:?} (use publisherToken or customerJwt)"
+                                "{id}: unknown security scheme {other:?} (use publisherToken, customerJwt or integrationSecret)"
                             )))
                         }
                     });
@@ -158,6 +161,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
         let auth = op.auth.iter().map(|a| match a {
             Auth::PublisherToken => quote!(::cleeng_runtime::AuthScheme::PublisherToken),
             Auth::CustomerJwt => quote!(::cleeng_runtime::AuthScheme::CustomerJwt),
+            Auth::IntegrationSecret => quote!(::cleeng_runtime::AuthScheme::IntegrationSecret),
         });
         let op_hosts = match &op.hosts {
             Some((p, s)) => quote!(Some(::cleeng_runtime::ApiHosts { production: #p, sandbox: #s })),

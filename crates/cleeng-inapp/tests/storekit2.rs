@@ -142,7 +142,10 @@ async fn polling_gives_up_at_its_deadline() {
     match storekit2::wait_for_synchronization(&client(&server), SYNC_ID, &schedule).await {
         Err(StoreKitError::DeadlineExceeded { attempts, last_status, .. }) => {
             assert_eq!(last_status, Some(SynchronizationStatusStatus::Retrying));
-            assert_eq!(attempts as usize, common::hits(&server, STATUS).await);
+            // The deadline also cuts the last request short; it counts as an attempt but may
+            // not have reached the server yet.
+            let hits = common::hits(&server, STATUS).await;
+            assert!(hits == attempts as usize || hits + 1 == attempts as usize, "{attempts} attempts, {hits} requests");
         }
         other => panic!("expected DeadlineExceeded, got {other:?}"),
     }

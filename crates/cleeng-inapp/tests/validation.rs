@@ -70,7 +70,10 @@ async fn a_validation_still_pending_at_the_deadline() {
     match validation::wait_for_validation(&client, Store::Vizio, CORRELATION, &schedule).await {
         Err(ValidationError::DeadlineExceeded { last_status, attempts, .. }) => {
             assert_eq!(last_status, Some(PurchaseValidationStatusStatus::Pending));
-            assert_eq!(attempts as usize, common::hits(&server, "/vizio/purchase-status").await);
+            // The deadline also cuts the last request short; it counts as an attempt but may
+            // not have reached the server yet.
+            let hits = common::hits(&server, "/vizio/purchase-status").await;
+            assert!(hits == attempts as usize || hits + 1 == attempts as usize, "{attempts} attempts, {hits} requests");
         }
         other => panic!("expected DeadlineExceeded, got {other:?}"),
     }

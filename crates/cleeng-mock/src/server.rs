@@ -375,6 +375,13 @@ fn check_security(shared: &Shared, spec: &Spec, op: &Value, headers: &HeaderMap)
                     Some(_) => ("Invalid or expired JWT".into(), "AUTH0002"),
                 };
             }
+            // Any non-empty bearer secret stands for the dashboard's Integration Hub secret.
+            "integrationSecret" => {
+                if bearer.is_some_and(|b| !b.is_empty()) {
+                    return Ok(claims);
+                }
+                problem = ("missing Integration Hub secret".into(), "AUTH0001");
+            }
             _ => {}
         }
     }

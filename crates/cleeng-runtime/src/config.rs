@@ -61,6 +61,12 @@ impl ClientConfig {
         self
     }
 
+    /// Sends this Integration Hub secret (Auth0 Actions) on the calls that take one.
+    pub fn integration_secret(mut self, secret: impl Into<crate::credentials::Secret>) -> Self {
+        self.credentials = self.credentials.with_integration_secret(secret.into());
+        self
+    }
+
     /// Asks `source` for the customer JWT before every request that needs one.
     pub fn bearer_source(mut self, source: std::sync::Arc<dyn BearerSource>) -> Self {
         self.credentials = self.credentials.with_bearer_source(source);

@@ -294,6 +294,15 @@ impl Context {
                         return Ok(None);
                     }
                 }
+                AuthScheme::IntegrationSecret => {
+                    if let Some(secret) = &self.credentials.integration {
+                        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
+                            .map_err(|_| Error::Config("the integration secret is not a valid header value".into()))?;
+                        value.set_sensitive(true);
+                        request.headers_mut().insert(http::header::AUTHORIZATION, value);
+                        return Ok(None);
+                    }
+                }
                 AuthScheme::CustomerJwt => {
                     if let Some(source) = &self.credentials.customer {
                         let jwt = source.bearer().await?;

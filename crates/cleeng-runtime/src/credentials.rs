@@ -157,6 +157,7 @@ impl BearerSource for CustomerJwt {
 pub struct Credentials {
     pub(crate) publisher: Option<PublisherToken>,
     pub(crate) customer: Option<Arc<dyn BearerSource>>,
+    pub(crate) integration: Option<Secret>,
 }
 
 impl Credentials {
@@ -183,6 +184,13 @@ impl Credentials {
         self
     }
 
+    /// Adds an Integration Hub secret (the dashboard's Auth0 Actions secret), for the calls
+    /// that take one.
+    pub fn with_integration_secret(mut self, secret: Secret) -> Self {
+        self.integration = Some(secret);
+        self
+    }
+
     /// `true` when a publisher token is set.
     pub fn has_publisher_token(&self) -> bool {
         self.publisher.is_some()
@@ -199,6 +207,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("publisher_token", &self.publisher.as_ref().map(|_| "[redacted]"))
             .field("customer_jwt", &self.customer.as_ref().map(|_| "[redacted]"))
+            .field("integration_secret", &self.integration.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -229,7 +238,8 @@ mod tests {
     fn debug_never_shows_a_secret() {
         let creds = Credentials::none()
             .with_publisher_token(PublisherToken::new("pt-SECRET-123"))
-            .with_customer_jwt(CustomerJwt::new("eyJ.SECRET.sig"));
+            .with_customer_jwt(CustomerJwt::new("eyJ.SECRET.sig"))
+            .with_integration_secret(Secret::new("ih-SECRET"));
         for text in [
             format!("{creds:?}"),
             format!("{:?}", PublisherToken::new("pt-SECRET-123")),

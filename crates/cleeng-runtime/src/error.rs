@@ -182,6 +182,7 @@ fn describe(accepted: &[AuthScheme]) -> String {
         .map(|a| match a {
             AuthScheme::PublisherToken => "a publisher token",
             AuthScheme::CustomerJwt => "a customer JWT",
+            AuthScheme::IntegrationSecret => "an Integration Hub secret",
         })
         .collect::<Vec<_>>()
         .join(" or ")

@@ -9,6 +9,9 @@ pub enum AuthScheme {
     PublisherToken,
     /// `Authorization: Bearer <jwt>`: calls on behalf of a logged-in customer.
     CustomerJwt,
+    /// `Authorization: Bearer <secret>`: a publisher secret from the dashboard's Integration Hub
+    /// (Auth0 Actions).
+    IntegrationSecret,
 }
 
 /// How sure we are of an operation's method, path and field names (the spec's `x-confidence`).
