@@ -6,7 +6,7 @@
 //!
 //! The pipeline, one module a step:
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
-//! without losing facts → [`generate`] runs progenitor, appends the runtime glue
+//! without losing facts → [`generate`](mod@generate) runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
 //! [`enums`], [`calls`], [`deprecated`] and [`api_version`] post-process progenitor's syntax tree
 //! (open string enums, `call()`, `#[deprecated]`, no `api-version` header).
