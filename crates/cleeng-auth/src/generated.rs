@@ -1480,10 +1480,10 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            ::cleeng_runtime::http_client_builder().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = ::cleeng_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -2169,8 +2169,8 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     production: "https://auth.api.prod.cleeng.com",
     sandbox: "https://auth.api.sandbox.cleeng.com",
 };
-/// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by Rust method name.
+/// What the runtime needs to know about each operation (credentials, idempotency, whether
+/// it moves money, hosts), from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "authorizeDeviceCode",
@@ -2179,6 +2179,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/v1/codes/authorize",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Partial,
@@ -2190,6 +2191,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/v1/codes/check",
         auth: &[],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Partial,
@@ -2201,6 +2203,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/v1/auth0/token",
         auth: &[::cleeng_runtime::AuthScheme::IntegrationSecret],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -2212,6 +2215,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/v1/codes/generate",
         auth: &[],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Partial,
@@ -2223,6 +2227,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/v1/hi5/token",
         auth: &[::cleeng_runtime::AuthScheme::CustomerJwt],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -2234,6 +2239,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/.well-known/jwks.json",
         auth: &[],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Partial,

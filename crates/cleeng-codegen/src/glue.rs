@@ -35,8 +35,12 @@ pub struct OperationFacts {
     pub path: String,
     /// Accepted credentials, in preference order; empty means public.
     pub auth: Vec<Auth>,
-    /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST/PATCH marked `x-idempotent: true`.
+    /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS unless marked `x-idempotent: false` (a
+    /// PUT that sends an e-mail), or a POST/PATCH marked `x-idempotent: true`.
     pub idempotent: bool,
+    /// `x-moves-money: true`: creates an order, a payment, a subscription, a charge, a refund
+    /// or a gift redemption. Never retried; tools that must not spend money skip it.
+    pub moves_money: bool,
     /// Operation-level `servers` override (production, sandbox), if the spec has one.
     pub hosts: Option<(String, String)>,
     /// `deprecated: true` in the spec.
@@ -94,14 +98,21 @@ pub fn operations(doc: &OpenAPI, path: &str) -> Result<Vec<OperationFacts>, Erro
                     });
                 }
             }
-            let flag = |name: &str| {
-                op.extensions
-                    .get(name)
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false)
+            let flag = |name: &str| -> Result<Option<bool>, Error> {
+                match op.extensions.get(name) {
+                    None => Ok(None),
+                    Some(v) => v
+                        .as_bool()
+                        .map(Some)
+                        .ok_or_else(|| invalid(format!("{id}: {name} must be true or false"))),
+                }
             };
-            let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
-                || flag("x-idempotent");
+            // `x-idempotent` overrides the method's semantics either way.
+            let idempotent = flag("x-idempotent")?.unwrap_or(matches!(
+                method.as_str(),
+                "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"
+            ));
+            let moves_money = flag("x-moves-money")?.unwrap_or(false);
             let hosts = match op.servers.as_slice() {
                 [] => None,
                 [prod, sandbox, ..] => Some((prod.url.clone(), sandbox.url.clone())),
@@ -123,6 +134,7 @@ pub fn operations(doc: &OpenAPI, path: &str) -> Result<Vec<OperationFacts>, Erro
                 path: route.clone(),
                 auth,
                 idempotent,
+                moves_money,
                 hosts,
                 deprecated: op.deprecated,
                 confidence,
@@ -155,6 +167,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
             method,
             path,
             idempotent,
+            moves_money,
             deprecated,
             ..
         } = op;
@@ -176,6 +189,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
                 path: #path,
                 auth: &[#(#auth),*],
                 idempotent: #idempotent,
+                moves_money: #moves_money,
                 hosts: #op_hosts,
                 deprecated: #deprecated,
                 confidence: #confidence,
@@ -189,8 +203,8 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
             sandbox: #sandbox,
         };
 
-        /// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-        /// from the spec, sorted by Rust method name.
+        /// What the runtime needs to know about each operation (credentials, idempotency, whether
+        /// it moves money, hosts), from the spec, sorted by Rust method name.
         pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[#(#metas),*];
 
         impl ClientHooks<::cleeng_runtime::Context> for Client {

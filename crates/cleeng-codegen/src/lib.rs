@@ -9,7 +9,8 @@
 //! without losing facts → [`generate`](mod@generate) runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
 //! [`enums`], [`calls`], [`deprecated`] and [`api_version`] post-process progenitor's syntax tree
-//! (open string enums, `call()`, `#[deprecated]`, no `api-version` header).
+//! (open string enums, `call()`, `#[deprecated]`, no `api-version` header);
+//! [`http_client`] makes the generated `Client::new` follow no redirects.
 //! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
@@ -24,6 +25,7 @@ pub mod family;
 pub mod generate;
 pub mod glue;
 pub mod header;
+pub mod http_client;
 pub mod mocks;
 pub mod normalize;
 pub mod spec;

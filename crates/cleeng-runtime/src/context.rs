@@ -8,6 +8,7 @@ use tracing::Instrument;
 use crate::credentials::{Credentials, CustomerJwt};
 use crate::environment::Environment;
 use crate::error::Error;
+use crate::limit::BodyError;
 use crate::operation::{find, AuthScheme, OperationMeta};
 use crate::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 
@@ -35,6 +36,7 @@ pub struct Context {
     operations: &'static [OperationMeta],
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
+    max_response_bytes: u64,
 }
 
 impl Context {
@@ -58,6 +60,7 @@ impl Context {
             operations,
             retry: RetryPolicy::default(),
             attempt_timeout: Some(crate::config::DEFAULT_TIMEOUT),
+            max_response_bytes: crate::limit::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -71,6 +74,17 @@ impl Context {
     pub fn with_attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = timeout;
         self
+    }
+
+    /// Sets the largest response body read (see [`crate::limit`]).
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The largest response body this context reads.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
     }
 
     /// The retry policy in force.
@@ -98,14 +112,19 @@ impl Context {
         find(self.operations, id)
     }
 
-    /// Sends one request for operation `operation_id`: moves the request to the operation's own host if it has one, attaches the credential
-    /// the operation accepts, then sends it under the retry policy (see [`RetryPolicy`] for
-    /// what is retried), inside a `cleeng.call` tracing span, and buffers error bodies so that
-    /// [`Error::from`] can read them without `.await`.
+    /// Sends one request for operation `operation_id`: moves the request to the operation's own
+    /// host if it has one, checks that its path parameters did not change its path, attaches
+    /// the credential the operation accepts, then sends it under the retry policy (see
+    /// [`RetryPolicy`] for what is retried and how the timeouts and the deadline interact),
+    /// inside a `cleeng.call` tracing span.
     ///
-    /// Failures of the runtime itself (a missing credential, a failed token refresh, a request
-    /// whose outcome is unknown) come back as a synthetic response that `Error::from` turns into
-    /// the typed error; other transport errors come back as they are.
+    /// Each attempt reads the whole response body, bounded by the size limit, within the
+    /// attempt's timeout, so a body that stalls or breaks is a failure of that attempt (for an
+    /// operation that is not safe to repeat: [`Error::UnknownOutcome`]). A redirect is never
+    /// followed: it ends in [`Error::Redirect`].
+    ///
+    /// Every failure comes back as a synthetic response that `Error::from` turns into the typed
+    /// error, naming the operation.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
@@ -120,13 +139,13 @@ impl Context {
         if let Err(e) = self.route(&mut request, op) {
             return Ok(failure_response(e));
         }
+        if let Err(e) = self.check_path(&request, op) {
+            return Ok(failure_response(e));
+        }
         let sent_jwt = match self.authorize(&mut request, op).await {
             Ok(jwt) => jwt,
             Err(e) => return Ok(failure_response(e)),
         };
-        if let Some(timeout) = self.attempt_timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
         let span = tracing::info_span!(
             "cleeng.call",
             operation = op.id,
@@ -136,9 +155,11 @@ impl Context {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.send_with_retries(http, request, op, sent_jwt)
+        let result = self
+            .send_with_retries(http, request, op, sent_jwt)
             .instrument(span)
-            .await
+            .await;
+        Ok(result.unwrap_or_else(failure_response))
     }
 
     async fn send_with_retries(
@@ -147,14 +168,20 @@ impl Context {
         mut request: reqwest::Request,
         op: &OperationMeta,
         mut sent_jwt: Option<CustomerJwt>,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> Result<reqwest::Response, Error> {
         let started = Instant::now();
         let span = tracing::Span::current();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            // The attempt gets its own timeout or what is left of the deadline, whichever is
+            // shorter; reqwest applies it to the headers and the body alike.
+            let left = self.retry.deadline.saturating_sub(started.elapsed());
+            let budget = self.attempt_timeout.map_or(left, |t| t.min(left));
+            *request.timeout_mut() = Some(budget);
             let spare = request.try_clone();
-            let result = http.execute(request).await;
+            let sent_url = request.url().clone();
+            let result = self.attempt(http, request, op, &sent_url).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let traced = !span.is_disabled();
             if traced {
@@ -170,7 +197,10 @@ impl Context {
                     }
                     tracing::debug!(attempt, status, elapsed_ms, "cleeng response");
                     // A 401 to the customer's JWT: ask its source for a new one and send once
-                    // more (at most once per call; a 401 means the request did nothing).
+                    // more (at most once per call), for every operation, payments included. A
+                    // 401 means Cleeng refused the credential before doing anything, so the
+                    // request had no effect and sending it again with a valid token cannot
+                    // repeat one.
                     if status == 401 {
                         if let (Some(jwt), Some(copy)) = (sent_jwt.take(), spare.as_ref()) {
                             if let Some(renewed) = self.renewed_request(copy, jwt).await {
@@ -182,7 +212,7 @@ impl Context {
                             }
                         }
                     }
-                    if op.idempotent && may_retry && is_retryable_status(status) {
+                    if op.retry_safe() && may_retry && is_retryable_status(status) {
                         let retry_after = response
                             .headers()
                             .get(http::header::RETRY_AFTER)
@@ -196,9 +226,10 @@ impl Context {
                             continue;
                         }
                     }
-                    return buffer_error_body(response).await;
+                    return Ok(response);
                 }
-                Err(error) => {
+                Err(Failure::Refused(error)) => return Err(error),
+                Err(Failure::Transport(error)) => {
                     // A connection that never opened sent nothing: safe to retry for any method.
                     let never_sent = error.is_connect();
                     tracing::debug!(
@@ -208,23 +239,87 @@ impl Context {
                         connect = never_sent,
                         "cleeng transport error"
                     );
-                    if (op.idempotent || never_sent) && may_retry {
+                    if (op.retry_safe() || never_sent) && may_retry {
                         if let Some(wait) = self.wait_within_deadline(started, attempt, None) {
                             tokio::time::sleep(wait).await;
                             request = spare.expect("checked by may_retry");
                             continue;
                         }
                     }
-                    if !op.idempotent && !never_sent {
-                        return Ok(failure_response(Error::UnknownOutcome {
+                    let error = transport_error(op, error);
+                    if !op.retry_safe() && !never_sent {
+                        return Err(Error::UnknownOutcome {
                             operation: op.id.to_string(),
-                            source: error,
-                        }));
+                            source: Box::new(error),
+                        });
                     }
                     return Err(error);
                 }
             }
         }
+    }
+
+    /// One attempt: sends the request, refuses redirects, and reads the whole body within the
+    /// size limit. The response handed back carries the buffered body.
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        op: &OperationMeta,
+        sent_url: &reqwest::Url,
+    ) -> Result<reqwest::Response, Failure> {
+        let response = http.execute(request).await.map_err(Failure::Transport)?;
+        let status = response.status();
+        if response.url() != sent_url {
+            // A client of the user's own followed a redirect: refuse what came back.
+            return Err(Failure::Refused(Error::Redirect {
+                operation: op.id.to_string(),
+                status: status.as_u16(),
+                location: Some(response.url().to_string()),
+                followed: true,
+            }));
+        }
+        let location = response.headers().get(http::header::LOCATION);
+        if status.is_redirection()
+            && status != http::StatusCode::NOT_MODIFIED
+            && (location.is_some() || matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308))
+        {
+            return Err(Failure::Refused(Error::Redirect {
+                operation: op.id.to_string(),
+                status: status.as_u16(),
+                location: location.map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()),
+                followed: false,
+            }));
+        }
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = match crate::limit::read_body(response, self.max_response_bytes).await {
+            Ok(body) => body,
+            Err(BodyError::Transport(e)) => return Err(Failure::Transport(e)),
+            Err(BodyError::TooLarge { limit, content_length }) => {
+                let error = Error::ResponseTooLarge {
+                    operation: Some(op.id.to_string()),
+                    status: status.as_u16(),
+                    limit,
+                    content_length,
+                };
+                // The server answered; for an operation that is not safe to repeat, an answer
+                // we could not read leaves its outcome unknown.
+                return Err(Failure::Refused(if op.retry_safe() {
+                    error
+                } else {
+                    Error::UnknownOutcome {
+                        operation: op.id.to_string(),
+                        source: Box::new(error),
+                    }
+                }));
+            }
+        };
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
     }
 
     /// A copy of `request` carrying a renewed customer JWT, if the bearer source could renew
@@ -255,6 +350,23 @@ impl Context {
     ) -> Option<Duration> {
         let wait = self.retry.backoff(attempt, retry_after);
         (started.elapsed() + wait < self.retry.deadline).then_some(wait)
+    }
+
+    /// The base URL requests of `op` go to (its own host, or the family's).
+    fn base_for(&self, op: &OperationMeta) -> String {
+        match op.hosts {
+            Some(hosts) if !self.environment.is_custom() => self.environment.base_url(&hosts),
+            _ => self.base_url.clone(),
+        }
+    }
+
+    /// Refuses a request whose path parameters changed its path (see [`crate::path`]).
+    fn check_path(&self, request: &reqwest::Request, op: &OperationMeta) -> Result<(), Error> {
+        let base = self.base_for(op);
+        let base_path = reqwest::Url::parse(&base)
+            .map(|u| u.path().to_string())
+            .unwrap_or_default();
+        crate::path::check(op.id, op.path, &base_path, request.url().path())
     }
 
     /// Rewrites the base of the URL for operations that live on another host (legacy endpoints).
@@ -337,19 +449,22 @@ pub(crate) fn failure_response(error: Error) -> reqwest::Response {
     reqwest::Response::from(response)
 }
 
-/// Reads an error response's body into memory, so the error conversion can parse it
-/// synchronously. Success bodies stream through untouched.
-async fn buffer_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    if !(response.status().is_client_error() || response.status().is_server_error()) {
-        return Ok(response);
+/// How an attempt failed.
+enum Failure {
+    /// The connection failed or timed out (sending, waiting, or reading the body).
+    Transport(reqwest::Error),
+    /// The runtime refused the answer (a redirect, an oversized body): never retried.
+    Refused(Error),
+}
+
+/// A transport error as the typed error, naming the operation. The URL is dropped from it: it
+/// may carry a gift or device code.
+fn transport_error(op: &OperationMeta, error: reqwest::Error) -> Error {
+    let source = error.without_url();
+    let operation = Some(op.id.to_string());
+    if source.is_timeout() {
+        Error::Timeout { operation, source }
+    } else {
+        Error::Transport { operation, source }
     }
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
 }

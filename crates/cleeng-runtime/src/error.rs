@@ -12,7 +12,12 @@ use crate::operation::AuthScheme;
 /// arrived (status, headers, body bytes), so nothing is lost when a response was not what we
 /// expected. `operation` fields name the spec's operationId when the error came through a
 /// generated `call()` (they are `None` after a bare `send()`).
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` and `Display` never print a secret: bodies appear as a redacted preview and a length
+/// (see [`crate::redact`]), sensitive headers lose their values, and URLs are left out of
+/// transport errors (the operation is named instead). The raw body of a `Decode` or API error
+/// stays reachable through [`Error::raw_body`].
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The operation needs a credential this client does not hold.
@@ -35,7 +40,7 @@ pub enum Error {
     Auth(String),
     /// No HTTP response arrived (DNS, connect, TLS, connection reset) for a request that is safe
     /// to repeat, or that was never sent.
-    #[error("{}transport error: {source}", prefix(operation))]
+    #[error("{}transport error: {}", prefix(operation), source_text(source))]
     Transport {
         /// operationId, when known.
         operation: Option<String>,
@@ -44,7 +49,7 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// An attempt took longer than the configured timeout (and retries, if allowed, did too).
-    #[error("{}timed out: {source}", prefix(operation))]
+    #[error("{}timed out: {}", prefix(operation), source_text(source))]
     Timeout {
         /// operationId, when known.
         operation: Option<String>,
@@ -53,15 +58,50 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// A request that is not safe to repeat (it may create an order, a payment, a subscription)
-    /// failed after it was sent: Cleeng may or may not have acted on it. It was not re-sent;
-    /// check its effect (e.g. list the customer's orders) before trying again.
+    /// failed after it may have reached Cleeng: the connection broke or timed out while sending
+    /// it, while waiting for the answer, or while reading the answer's body (even after a `200`
+    /// status line), or the body was over the size limit. Cleeng may or may not have acted on
+    /// it. It was not re-sent and must not be re-sent blindly: check its effect (e.g. list the
+    /// customer's orders) before trying again.
     #[error("{operation}: outcome unknown, the request may have taken effect: {source}")]
     UnknownOutcome {
         /// operationId.
         operation: String,
-        /// The underlying error.
+        /// What went wrong ([`Error::Transport`], [`Error::Timeout`] or
+        /// [`Error::ResponseTooLarge`]).
         #[source]
-        source: reqwest::Error,
+        source: Box<Error>,
+    },
+    /// The response body was larger than the client's limit
+    /// (`ClientConfig::max_response_bytes`, 16 MiB by default): refused from its
+    /// `Content-Length` before reading, or cut off while streaming. Never retried.
+    #[error("{}response too large: {} over the limit of {limit} bytes", prefix(operation), announced(content_length))]
+    ResponseTooLarge {
+        /// operationId, when known.
+        operation: Option<String>,
+        /// The response status.
+        status: u16,
+        /// The limit in force.
+        limit: u64,
+        /// The `Content-Length` the server announced, if it did.
+        content_length: Option<u64>,
+    },
+    /// The server answered with a redirect (or your own HTTP client followed one). Cleeng's
+    /// APIs document none, and following one could carry the publisher token or a payment body
+    /// to another host, so redirects are never followed and the response is refused. When
+    /// `followed` is `true`, the `reqwest::Client` you supplied followed it before the runtime
+    /// saw the answer: the request may already have been sent to `location`.
+    #[error("{operation}: refused a {status} redirect{}{}", location_text(location), followed_text(*followed))]
+    Redirect {
+        /// operationId.
+        operation: String,
+        /// The redirect status (or the final status, when `followed`).
+        status: u16,
+        /// The `Location` (or final URL) as received. It may hold secrets; `Display` and
+        /// `Debug` print a redacted form.
+        location: Option<String>,
+        /// Your HTTP client followed the redirect before the runtime could refuse it.
+        followed: bool,
     },
     /// Cleeng throttled the client (429) and retries, if allowed, did not get through.
     #[error("rate limited: {error}")]
@@ -79,15 +119,18 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// A success response whose body does not match the documented shape.
-    #[error("{}cannot decode the response{}: {message}", prefix(operation), at(path))]
+    #[error("{}cannot decode the response{}: {}", prefix(operation), at(path), crate::redact::message(message))]
     Decode {
         /// operationId, when known.
         operation: Option<String>,
         /// JSON path of the value that failed (e.g. `data[3].status`), when known.
         path: Option<String>,
-        /// What the decoder said.
+        /// What the decoder said. It may quote a value of the body; `Display` and `Debug` hide
+        /// quoted values.
         message: String,
-        /// The body exactly as received.
+        /// The body exactly as received. It may hold secrets (a login answer carries the
+        /// customer's JWT and refresh token): never log it; `Display` and `Debug` print a
+        /// redacted preview.
         body: Bytes,
     },
     /// A status the spec does not document for this operation (e.g. `304`, `204`).
@@ -102,8 +145,109 @@ pub enum Error {
     },
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MissingCredential { operation, accepted } => f
+                .debug_struct("MissingCredential")
+                .field("operation", operation)
+                .field("accepted", accepted)
+                .finish(),
+            Error::Config(m) => f.debug_tuple("Config").field(&crate::redact::text(m)).finish(),
+            Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(&crate::redact::text(m)).finish(),
+            Error::Auth(m) => f.debug_tuple("Auth").field(&crate::redact::text(m)).finish(),
+            Error::Transport { operation, source } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("source", &source_text(source))
+                .finish(),
+            Error::Timeout { operation, source } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("source", &source_text(source))
+                .finish(),
+            Error::UnknownOutcome { operation, source } => f
+                .debug_struct("UnknownOutcome")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Error::ResponseTooLarge { operation, status, limit, content_length } => f
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("status", status)
+                .field("limit", limit)
+                .field("content_length", content_length)
+                .finish(),
+            Error::Redirect { operation, status, location, followed } => f
+                .debug_struct("Redirect")
+                .field("operation", operation)
+                .field("status", status)
+                .field("location", &location.as_deref().map(crate::redact::url))
+                .field("followed", followed)
+                .finish(),
+            Error::RateLimited { retry_after, error } => f
+                .debug_struct("RateLimited")
+                .field("retry_after", retry_after)
+                .field("error", error)
+                .finish(),
+            Error::Unavailable(error) => f.debug_tuple("Unavailable").field(error).finish(),
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::Decode { operation, path, message, body } => f
+                .debug_struct("Decode")
+                .field("operation", operation)
+                .field("path", path)
+                .field("message", &crate::redact::message(message))
+                .field("body", &crate::redact::body(body))
+                .finish(),
+            Error::UnexpectedStatus { operation, status, headers } => f
+                .debug_struct("UnexpectedStatus")
+                .field("operation", operation)
+                .field("status", status)
+                .field("headers", &crate::redact::Headers(headers))
+                .finish(),
+        }
+    }
+}
+
+/// A transport error as text, with any URL it still carries redacted.
+fn source_text(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), &crate::redact::url(url.as_str()));
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&crate::redact::text(&inner.to_string()));
+        source = inner.source();
+    }
+    text
+}
+
 fn prefix(operation: &Option<String>) -> String {
     operation.as_ref().map(|o| format!("{o}: ")).unwrap_or_default()
+}
+
+fn announced(content_length: &Option<u64>) -> String {
+    match content_length {
+        Some(length) => format!("Content-Length {length}"),
+        None => "the streamed body went".to_string(),
+    }
+}
+
+fn location_text(location: &Option<String>) -> String {
+    location
+        .as_deref()
+        .map(|l| format!(" to {}", crate::redact::url(l)))
+        .unwrap_or_default()
+}
+
+fn followed_text(followed: bool) -> &'static str {
+    if followed {
+        " that the HTTP client already followed (the request may have been sent there)"
+    } else {
+        " (redirects are never followed)"
+    }
 }
 
 fn at(path: &Option<String>) -> String {
@@ -125,12 +269,13 @@ impl Error {
     /// The operationId this error belongs to, when known.
     pub fn operation(&self) -> Option<&str> {
         match self {
-            Error::MissingCredential { operation, .. } | Error::UnknownOutcome { operation, .. } => {
-                Some(operation)
-            }
+            Error::MissingCredential { operation, .. }
+            | Error::UnknownOutcome { operation, .. }
+            | Error::Redirect { operation, .. } => Some(operation),
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => operation.as_deref(),
             Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
                 error.operation.as_deref()
@@ -145,6 +290,7 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => {
                 operation.get_or_insert_with(|| id.to_string());
             }
@@ -162,9 +308,33 @@ impl Error {
             Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
                 Some(error.status)
             }
-            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// The response body exactly as received, for a `Decode` error or an error response.
+    ///
+    /// It may hold secrets (a login answer carries the customer's JWT and refresh token, an
+    /// error may echo a password): never log it. `Debug` and `Display` print a redacted preview
+    /// instead (see [`crate::redact::body`]).
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Decode { body, .. } => Some(body),
+            Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
+                Some(&error.body)
+            }
+            Error::UnknownOutcome { source, .. } => source.raw_body(),
+            _ => None,
+        }
+    }
+
+    /// `true` when the request may have taken effect at Cleeng and must not be sent again
+    /// without checking first: [`Error::UnknownOutcome`].
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::UnknownOutcome { .. })
     }
 
     /// The Cleeng error details, for any error that came with an error response.
@@ -192,7 +362,10 @@ fn describe(accepted: &[AuthScheme]) -> String {
 /// `{"message": ...}`, `{"success": false, "message": ...}`, MediaStore's
 /// `{"responseData": ..., "errors": [...]}`, or something that is not JSON at all (an HTML page
 /// from a proxy), which is kept as raw bytes.
-#[derive(Debug, Clone)]
+///
+/// `Debug` prints the headers with sensitive values hidden and the body as a redacted preview;
+/// `headers` and `body` themselves are as received and may hold secrets.
+#[derive(Clone)]
 pub struct ApiError {
     /// operationId, when known.
     pub operation: Option<String>,
@@ -204,10 +377,26 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The `errors` list, if the body had one.
     pub errors: Vec<String>,
-    /// Response headers (e.g. `Retry-After`).
+    /// Response headers (e.g. `Retry-After`), as received: `Set-Cookie` and the like may be
+    /// among them.
     pub headers: http::HeaderMap,
-    /// The body exactly as received.
+    /// The body exactly as received. It may hold secrets (an echoed password, a token): never
+    /// log it.
     pub body: Bytes,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("message", &self.message.as_deref().map(crate::redact::text))
+            .field("code", &self.code)
+            .field("errors", &self.errors.iter().map(|e| crate::redact::text(e)).collect::<Vec<_>>())
+            .field("headers", &crate::redact::Headers(&self.headers))
+            .field("body", &crate::redact::body(&self.body))
+            .finish()
+    }
 }
 
 impl ApiError {
@@ -266,7 +455,7 @@ impl fmt::Display for ApiError {
             write!(f, " [{code}]")?;
         }
         match &self.message {
-            Some(m) => write!(f, ": {m}"),
+            Some(m) => write!(f, ": {}", crate::redact::text(m)),
             None if self.body.is_empty() => Ok(()),
             None => write!(f, " with a body that is not a Cleeng error ({} bytes)", self.body.len()),
         }
@@ -298,6 +487,8 @@ where
         match error {
             P::InvalidRequest(m) => Error::InvalidRequest(m),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                // The URL may carry a gift or device code: the operation names the call instead.
+                let e = e.without_url();
                 if e.is_timeout() {
                     Error::Timeout { operation: None, source: e }
                 } else {
@@ -340,6 +531,8 @@ impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         match e.status {
             429 => Error::RateLimited {
+                // Capped by `parse_retry_after` (MAX_RETRY_AFTER), so adding it to an
+                // `Instant` cannot overflow.
                 retry_after: e
                     .headers
                     .get(http::header::RETRY_AFTER)

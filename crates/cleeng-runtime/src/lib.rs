@@ -8,7 +8,11 @@
 //! * credentials ([`PublisherToken`], [`CustomerJwt`], or any [`BearerSource`]) that never print
 //!   in `Debug` output, attached per operation as the spec's `security` says;
 //! * safe retries ([`RetryPolicy`]: only requests that cannot do harm twice), a per-attempt
-//!   timeout, and a `cleeng.call` tracing span per call that never records a secret;
+//!   timeout capped by a per-call deadline, and a `cleeng.call` tracing span per call that never
+//!   records a secret;
+//! * transport hardening: no redirect is followed ([`http_client_builder`]), every response body
+//!   is bounded ([`limit`]), path parameters cannot change the operation, and errors print
+//!   through one redactor ([`redact`]);
 //! * one [`Error`] type to match on: every generated builder's `call()` returns it, naming the
 //!   operation; `Error::from(progenitor_error)` converts a bare `send()` result.
 //!
@@ -22,19 +26,26 @@ mod context;
 mod credentials;
 mod environment;
 mod error;
+pub mod limit;
 mod operation;
+mod path;
 pub mod poll;
+pub mod redact;
 mod retry;
 
 pub use call::{finish, finish_raw};
-pub use config::{ClientConfig, ClientParts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use config::{
+    http_client_builder, ClientConfig, ClientParts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IDLE_PER_HOST,
+    DEFAULT_TIMEOUT,
+};
+pub use limit::DEFAULT_MAX_RESPONSE_BYTES;
 pub use context::Context;
 pub use credentials::{BearerFuture, BearerSource, RenewFuture, Credentials, CustomerJwt, PublisherToken, Secret};
 pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
-pub use retry::{parse_retry_after, RetryPolicy};
+pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
 pub use progenitor_client;

@@ -39,14 +39,28 @@ pub struct OperationMeta {
     pub path: &'static str,
     /// Accepted credentials in preference order; empty for a public call.
     pub auth: &'static [AuthScheme],
-    /// Safe to send again after an ambiguous failure (method semantics or `x-idempotent`).
+    /// Safe to send again after an ambiguous failure: the method's semantics (GET, HEAD, PUT,
+    /// DELETE, OPTIONS), overridden either way by the spec's `x-idempotent`.
     pub idempotent: bool,
+    /// The spec marks it `x-moves-money: true`: it creates an order, a payment, a
+    /// subscription, a charge, a refund or a gift redemption. It is never sent twice by the
+    /// runtime (only a connection that never opened is retried), and tools that must not spend
+    /// money (probes, smoke tests) skip it.
+    pub moves_money: bool,
     /// Hosts of this operation when they differ from the family's (legacy endpoints).
     pub hosts: Option<ApiHosts>,
     /// Deprecated upstream.
     pub deprecated: bool,
     /// How sure the spec is of this operation.
     pub confidence: Confidence,
+}
+
+impl OperationMeta {
+    /// `true` when the runtime may send this operation again after an ambiguous failure:
+    /// idempotent and not moving money.
+    pub fn retry_safe(&self) -> bool {
+        self.idempotent && !self.moves_money
+    }
 }
 
 /// Finds an operation by Rust method name in a table sorted by it (as the generator emits it),

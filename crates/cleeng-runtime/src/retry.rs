@@ -2,9 +2,22 @@
 //!
 //! The rule that matters most: a request is only repeated when repeating it cannot do harm.
 //! GET/HEAD/PUT/DELETE and POSTs the spec marks `x-idempotent: true` may be retried after a
-//! connection failure, a timeout, 429, 502, 503 or 504. Anything else (creating an order, a
-//! payment, a subscription) is sent once; if its outcome is unknown, the caller is told so.
-//! The one exception is a connection that could not even be opened: nothing was sent.
+//! connection failure, a timeout, 429, 502, 503 or 504, unless the spec marks them
+//! `x-idempotent: false` (a PUT that sends an e-mail) or `x-moves-money: true`
+//! ([`crate::OperationMeta::moves_money`]). Anything else (creating an order, a payment, a
+//! subscription) is sent once; if its outcome is unknown, the caller is told so
+//! ([`crate::Error::UnknownOutcome`]). The one exception is a connection that could not even be
+//! opened: nothing was sent, so it is retried for any operation.
+//!
+//! Time limits, from the innermost out:
+//! * the **connect timeout** (`ClientConfig::connect_timeout`) bounds opening one connection;
+//! * the **attempt timeout** (`ClientConfig::timeout`) bounds one attempt, from sending the
+//!   request to the last byte of the response body;
+//! * the **deadline** ([`RetryPolicy::deadline`], `ClientConfig::deadline`) bounds the whole
+//!   call: every attempt and every wait between attempts. Each attempt gets the attempt timeout
+//!   or the time left before the deadline, whichever is shorter, and no retry starts when its
+//!   wait would end past the deadline. A call therefore returns within the deadline (plus the
+//!   scheduler's slack), whatever the attempt timeout.
 
 use std::time::{Duration, SystemTime};
 
@@ -19,7 +32,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Cap on any single wait, `Retry-After` included.
     pub max_backoff: Duration,
-    /// Total time allowed for all attempts and waits; no retry starts after it.
+    /// Total time allowed for all attempts and waits. Each attempt is cut at the time left, and
+    /// no retry starts after it.
     pub deadline: Duration,
 }
 
@@ -64,14 +78,18 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
-/// Reads `Retry-After`: delay-seconds or an HTTP date.
+/// The longest `Retry-After` the runtime reports: one hour. A server (or a hostile proxy) may
+/// send any number; capping it means `Instant::now() + retry_after` can never overflow.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// Reads `Retry-After`: delay-seconds or an HTTP date, capped at [`MAX_RETRY_AFTER`].
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -85,6 +103,16 @@ mod tests {
         let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_capped_and_cannot_overflow_an_instant() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let huge = parse_retry_after(&u64::MAX.to_string(), now).unwrap();
+        assert_eq!(huge, MAX_RETRY_AFTER);
+        let far = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(200_000_000_000));
+        assert_eq!(parse_retry_after(&far, now), Some(MAX_RETRY_AFTER));
+        let _ = std::time::Instant::now() + huge;
     }
 
     #[test]

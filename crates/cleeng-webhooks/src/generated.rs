@@ -5268,10 +5268,10 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            ::cleeng_runtime::http_client_builder().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = ::cleeng_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -6174,8 +6174,8 @@ pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
     production: "https://webhook.api.prod.cleeng.com",
     sandbox: "https://webhook.api.sandbox.cleeng.com",
 };
-/// What the runtime needs to know about each operation (credentials, idempotency, hosts),
-/// from the spec, sorted by Rust method name.
+/// What the runtime needs to know about each operation (credentials, idempotency, whether
+/// it moves money, hosts), from the spec, sorted by Rust method name.
 pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
     ::cleeng_runtime::OperationMeta {
         id: "createWebhookEndpoint",
@@ -6184,6 +6184,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6195,6 +6196,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6206,6 +6208,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6217,6 +6220,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/event-types/{eventType}/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6228,6 +6232,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/event-types",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Verified,
@@ -6239,6 +6244,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: true,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6250,6 +6256,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints/{endpointId}/rotate-secret",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
@@ -6261,6 +6268,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         path: "/endpoints/{endpointId}",
         auth: &[::cleeng_runtime::AuthScheme::PublisherToken],
         idempotent: false,
+        moves_money: false,
         hosts: None,
         deprecated: false,
         confidence: ::cleeng_runtime::Confidence::Inferred,
