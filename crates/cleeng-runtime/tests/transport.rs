@@ -236,7 +236,7 @@ async fn an_oversized_answer_to_a_payment_is_an_unknown_outcome() {
 #[tokio::test]
 async fn a_payment_whose_200_body_stalls_or_breaks_is_an_unknown_outcome() {
     let stalls = Server::start(|_, _| Action::ReplyThenStall(partial(200, 100, 10))).await;
-    let breaks = Server::start(|_, _| Action::Reply(partial(201, 100, 10)[..].to_vec())).await;
+    let breaks = Server::start(|_, _| Action::ReplyThenClose(partial(201, 100, 10))).await;
     for (server, kind) in [(&stalls, "stall"), (&breaks, "cut off")] {
         let config = config(&server.url).timeout(Duration::from_millis(400));
         let err = call(&parts(config), "create_order", "POST", "/orders").await.unwrap_err();
@@ -255,7 +255,7 @@ async fn a_payment_whose_200_body_stalls_or_breaks_is_an_unknown_outcome() {
 async fn an_idempotent_read_whose_body_breaks_is_retried() {
     let server = Server::start(|n, _| {
         if n == 1 {
-            Action::Reply(partial(200, 100, 10))
+            Action::ReplyThenClose(partial(200, 100, 10))
         } else {
             Action::Reply(json(200, r#"{"ok":true}"#))
         }

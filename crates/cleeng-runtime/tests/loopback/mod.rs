@@ -30,8 +30,11 @@ impl Received {
 
 /// What to do with a request.
 pub enum Action {
-    /// Write these bytes, then close.
+    /// Write these bytes; keep the connection for the next request if they carry a
+    /// `Content-Length`, else close.
     Reply(Vec<u8>),
+    /// Write these bytes, then close (e.g. a body cut off before its `Content-Length`).
+    ReplyThenClose(Vec<u8>),
     /// Write these bytes, then keep the connection open without writing more.
     ReplyThenStall(Vec<u8>),
     /// Close without answering (the request was received).
@@ -102,6 +105,10 @@ async fn serve(
                 if !keep {
                     return;
                 }
+            }
+            Action::ReplyThenClose(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                return;
             }
             Action::ReplyThenStall(bytes) => {
                 let _ = stream.write_all(&bytes).await;
