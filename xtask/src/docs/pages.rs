@@ -6,7 +6,8 @@
 //! one, `deprecated` may follow the name), a `Type` column, sometimes a `Required` column. The
 //! heading or line before a table (or its first header cell, e.g. `Response`) tells whether it
 //! lists request parameters or response fields. Tables without a type column (error codes) are
-//! skipped.
+//! skipped. A page whose Markdown form carries its OpenAPI definition in a fenced `json` block
+//! (as ReadMe-hosted reference pages may) gives the side its tables do not list from there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,8 +142,76 @@ fn name_cell(cell: &str) -> (usize, String, Option<bool>) {
     (depth, name, required)
 }
 
-/// Reads every field table of a page in Markdown.
+/// Reads every field table of a page in Markdown; a side no table lists is taken from an
+/// embedded OpenAPI definition, if the page has one.
 pub fn parse(markdown: &str) -> PageTables {
+    let mut tables = parse_tables(markdown);
+    if tables.request.is_empty() || tables.response.is_empty() {
+        if let Some(embedded) = embedded_definition(markdown) {
+            if tables.request.is_empty() {
+                tables.request = embedded.request;
+            }
+            if tables.response.is_empty() {
+                tables.response = embedded.response;
+            }
+        }
+    }
+    tables
+}
+
+/// The fields of the first operation of an OpenAPI document found in a fenced `json` block.
+fn embedded_definition(markdown: &str) -> Option<PageTables> {
+    let mut rest = markdown;
+    while let Some(start) = rest.find("```json") {
+        let body = &rest[start + "```json".len()..];
+        let end = body.find("\n```")?;
+        let block = &body[..end];
+        rest = &body[end + 4..];
+        let Ok(doc) = serde_json::from_str::<Value>(block) else { continue };
+        let Some(paths) = doc.get("paths").and_then(Value::as_object) else { continue };
+        for item in paths.values() {
+            for method in super::specs::METHODS {
+                if let Some(op) = item.get(method) {
+                    return Some(fields_of_operation(&doc, item, op));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Lists an operation's fields as page fields (top level and one level down).
+fn fields_of_operation(doc: &Value, item: &Value, op: &Value) -> PageTables {
+    let mut out = PageTables::default();
+    let push_level = |list: &mut Vec<PageField>, level: &Level<'_>, with_required: bool| {
+        for (name, (schema, required)) in level {
+            list.push(PageField {
+                path: name.clone(),
+                depth: 0,
+                ty: class(doc, schema),
+                required: with_required.then_some(*required),
+            });
+            if matches!(class(doc, schema).as_deref(), Some("object" | "array")) {
+                for (child, (cs, creq)) in level_of(doc, schema) {
+                    list.push(PageField {
+                        path: format!("{name}.{child}"),
+                        depth: 1,
+                        ty: class(doc, cs),
+                        required: with_required.then_some(creq),
+                    });
+                }
+            }
+        }
+    };
+    push_level(&mut out.request, &request_level(doc, item, op), true);
+    if let Some(schema) = response_schema(doc, op) {
+        push_level(&mut out.response, &level_of(doc, schema), false);
+    }
+    out
+}
+
+/// Reads the pipe tables of a page.
+fn parse_tables(markdown: &str) -> PageTables {
     let lines: Vec<&str> = markdown.lines().collect();
     let mut out = PageTables::default();
     let mut context = String::new();
@@ -494,5 +563,24 @@ mod tests {
         let got = compare(&doc, item, op, &parse(&retyped));
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].kind, got[0].spec.as_deref(), got[0].page.as_deref()), (FieldKind::TypeChanged, Some("integer"), Some("string")));
+    }
+
+    #[test]
+    fn a_side_without_tables_comes_from_an_embedded_openapi_definition() {
+        let page = "# Make a widget\n\n## Response description\n\n| Response | Type |\n|---|---|\n| id | string |\n\n\
+# OpenAPI definition\n\n```json\n{\"openapi\": \"3.0.0\", \"paths\": {\"/widgets\": {\"post\": {\
+\"parameters\": [{\"name\": \"dryRun\", \"in\": \"query\", \"schema\": {\"type\": \"boolean\"}}],\
+\"requestBody\": {\"content\": {\"application/json\": {\"schema\": {\"type\": \"object\", \"required\": [\"size\"],\
+\"properties\": {\"size\": {\"type\": \"integer\"}, \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}}}},\
+\"responses\": {\"200\": {\"description\": \"ok\"}}}}}}\n```\n";
+        let t = parse(page);
+        let req: Vec<(&str, Option<&str>, Option<bool>)> =
+            t.request.iter().map(|f| (f.path.as_str(), f.ty.as_deref(), f.required)).collect();
+        assert_eq!(
+            req,
+            vec![("dryRun", Some("boolean"), Some(false)), ("size", Some("integer"), Some(true)), ("tags", Some("array"), Some(false))]
+        );
+        // The response side keeps what the table lists.
+        assert_eq!(t.response.len(), 1);
     }
 }
