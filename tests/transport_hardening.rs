@@ -98,10 +98,10 @@ async fn a_dot_country_code_cannot_activate_the_whole_offer() {
 async fn the_jwks_fetch_is_size_limited() {
     let server = Server::start(|_, _| Action::Flood(chunked_head(200), 64 * 1024)).await;
     let client = cleeng_auth::Client::from_config(
-        ClientConfig::new(Environment::Custom(server.url.clone())).max_response_bytes(256 * 1024),
+        ClientConfig::new(Environment::Custom(server.url.clone())).max_response_bytes(32 * 1024),
     )
     .unwrap();
-    let verifier = cleeng_auth::JwtVerifier::new(client);
+    let verifier = cleeng_auth::JwtVerifier::new(client, 123_456_789);
     // A token whose header names a key the (empty) cache lacks: the verifier fetches the set.
     let token = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln";
     let err = verifier.verify(token).await.unwrap_err();

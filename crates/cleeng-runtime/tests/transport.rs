@@ -357,6 +357,11 @@ async fn no_error_variant_prints_a_planted_secret() {
         Error::from(api(429)),
         Error::from(api(503)),
         Error::from(api(422)),
+        Error::Session(cleeng_runtime::SessionError::RefreshFailed(Arc::new(Error::decode(
+            "refreshToken",
+            "missing field `customerId`",
+            login,
+        )))),
     ];
     // Transport, Timeout and UnknownOutcome from real traffic, with a gift code in the URL.
     let closes = Server::start(|_, _| Action::Close).await;
@@ -388,7 +393,8 @@ async fn no_error_variant_prints_a_planted_secret() {
             | Error::Unavailable(_)
             | Error::Api(_)
             | Error::Decode { .. }
-            | Error::UnexpectedStatus { .. } => {}
+            | Error::UnexpectedStatus { .. }
+            | Error::Session(_) => {}
             _ => unreachable!(),
         }
     }
