@@ -462,18 +462,25 @@ async fn fetch_key_set(client: &Client, max_bytes: usize) -> Result<Jwks, JwtErr
         .header(reqwest::header::ACCEPT, "application/json")
         .build()
         .map_err(|e| failed(Error::from(P::<ByteStream>::InvalidRequest(e.to_string()))))?;
+    // The runtime reads the body within the attempt and stops at `max_bytes` (or the client's
+    // own limit, if smaller).
     let mut response = client
         .inner
-        .execute(&client.client, request, "get_jwks")
+        .execute_with_limit(&client.client, request, "get_jwks", max_bytes as u64)
         .await
         .map_err(|e| failed(Error::from(P::<ByteStream>::CommunicationError(e))))?;
+    let too_large = JwtError::KeySetTooLarge { limit: max_bytes };
     match response.status().as_u16() {
         200 => {}
         400..=599 => return Err(failed(Error::from(P::ErrorResponse(ResponseValue::stream(response))))),
         // Includes the runtime's own failures, carried in a synthetic response.
-        _ => return Err(failed(Error::from(P::<ByteStream>::UnexpectedResponse(response)))),
+        _ => {
+            return Err(match Error::from(P::<ByteStream>::UnexpectedResponse(response)) {
+                Error::ResponseTooLarge { limit, .. } if limit == max_bytes as u64 => too_large,
+                other => failed(other),
+            })
+        }
     }
-    let too_large = JwtError::KeySetTooLarge { limit: max_bytes };
     if response.content_length().is_some_and(|len| len > max_bytes as u64) {
         return Err(too_large);
     }

@@ -128,9 +128,23 @@ impl Context {
     pub async fn execute(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         operation_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
+        self.execute_with_limit(http, request, operation_id, self.max_response_bytes).await
+    }
+
+    /// [`execute`](Self::execute) with a tighter size limit for this one request (the smaller
+    /// of `max_response_bytes` and the client's limit applies), for a caller that knows its
+    /// answer is small (e.g. a JWKS key set).
+    pub async fn execute_with_limit(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation_id: &str,
+        max_response_bytes: u64,
+    ) -> reqwest::Result<reqwest::Response> {
+        let limit = max_response_bytes.min(self.max_response_bytes);
         let Some(op) = self.operation(operation_id) else {
             return Ok(failure_response(Error::Config(format!(
                 "operation {operation_id} is not in this client's operation table"
@@ -156,7 +170,7 @@ impl Context {
             elapsed_ms = tracing::field::Empty,
         );
         let result = self
-            .send_with_retries(http, request, op, sent_jwt)
+            .send_with_retries(http, request, op, sent_jwt, limit)
             .instrument(span)
             .await;
         Ok(result.unwrap_or_else(failure_response))
@@ -168,6 +182,7 @@ impl Context {
         mut request: reqwest::Request,
         op: &OperationMeta,
         mut sent_jwt: Option<CustomerJwt>,
+        limit: u64,
     ) -> Result<reqwest::Response, Error> {
         let started = Instant::now();
         let span = tracing::Span::current();
@@ -181,7 +196,7 @@ impl Context {
             *request.timeout_mut() = Some(budget);
             let spare = request.try_clone();
             let sent_url = request.url().clone();
-            let result = self.attempt(http, request, op, &sent_url).await;
+            let result = self.attempt(http, request, op, &sent_url, limit).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let traced = !span.is_disabled();
             if traced {
@@ -267,6 +282,7 @@ impl Context {
         request: reqwest::Request,
         op: &OperationMeta,
         sent_url: &reqwest::Url,
+        limit: u64,
     ) -> Result<reqwest::Response, Failure> {
         let response = http.execute(request).await.map_err(Failure::Transport)?;
         let status = response.status();
@@ -293,7 +309,7 @@ impl Context {
         }
         let version = response.version();
         let headers = response.headers().clone();
-        let body = match crate::limit::read_body(response, self.max_response_bytes).await {
+        let body = match crate::limit::read_body(response, limit).await {
             Ok(body) => body,
             Err(BodyError::Transport(e)) => return Err(Failure::Transport(e)),
             Err(BodyError::TooLarge { limit, content_length }) => {

@@ -410,6 +410,8 @@ async fn an_unwrap_panic_prints_no_secret() {
     let error = Error::decode("refreshToken", "missing field `customerId`", r#"{"jwt":"PLANTED-JWT","refreshToken":"PLANTED-REFRESH"}"#);
     let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let result: Result<(), Error> = Err(error);
+        // What a user's `.unwrap()` prints is the point here.
+        #[allow(clippy::unnecessary_literal_unwrap)]
         result.unwrap();
     }))
     .unwrap_err();
