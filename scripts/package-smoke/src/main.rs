@@ -21,6 +21,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !mock.violations().is_empty() {
         return Err(format!("mock answers broke their schema: {:?}", mock.violations()).into());
     }
-    println!("package smoke: the packaged cleeng listed the demo customer's subscriptions from the packaged cleeng-mock");
+    println!("package smoke: cleeng listed the demo customer's subscriptions from cleeng-mock");
     Ok(())
 }
