@@ -6,10 +6,14 @@
 //! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
 //!   the API change report between two versions of the specs (breaking changes first), with the
 //!   Rust change each spec change causes; accepted breaking changes live in `specs/diff-ignore.yaml`.
+//! * `cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]`:
+//!   what changed in Cleeng's documentation index (and pages) that the specs do not reflect.
 //!
 //! The repository is found at run time (see `cleeng_codegen::family::find_workspace_root`): the
 //! checkout `cargo xtask` was run in, never the one this binary happened to be built in (one
 //! binary serves every clone sharing a `CARGO_TARGET_DIR`). `--root DIR` names it explicitly.
+
+mod docs;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,13 +25,15 @@ use cleeng_codegen::{generate, Family};
 
 const USAGE: &str = "usage:
   cargo xtask regen [--check] [--root DIR] [core|mediastore|auth|inapp|webhooks ...]
-  cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on breaking|warn|info] [FAMILY...]";
+  cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] [--fail-on breaking|warn|info] [FAMILY...]
+  cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
+        Some("docs") => docs_command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -203,6 +209,24 @@ fn diff(args: &[String]) -> ExitCode {
         }
     };
     let code = cleeng_codegen::diff::run_cli(
+        &root,
+        args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// `cargo xtask docs ...`: the docs watch; all logic lives in the `docs` module.
+fn docs_command(args: &[String]) -> ExitCode {
+    let root = match find_workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = docs::run_cli(
         &root,
         args,
         &mut std::io::stdout().lock(),
