@@ -10,9 +10,9 @@
 
 use axum::extract::FromRef;
 use axum::routing::post;
-use cleeng::core::{ClientCustomersExt, ClientSubscriptionsExt};
+use cleeng::core_api::prelude::{ClientCustomersExt, ClientSubscriptionsExt};
 use cleeng::webhooks::axum::CleengWebhook;
-use cleeng::webhooks::{types, Client, ClientConfig, Environment, Event, PublisherToken, Verifier};
+use cleeng::webhooks::prelude::*;
 use tokio::sync::mpsc;
 
 /// Where the example runs.
@@ -107,16 +107,15 @@ pub async fn run(target: Target) -> Result<Vec<String>, Box<dyn std::error::Erro
         server.abort();
         return Ok(Vec::new());
     };
-    let core = cleeng::core::Client::from_config(
-        cleeng::core::ClientConfig::new(core_env).publisher_token(PublisherToken::new(target.token)),
+    let core = cleeng::core_api::Client::from_config(
+        cleeng::core_api::ClientConfig::new(core_env).publisher_token(PublisherToken::new(target.token)),
     )?;
     println!("2. register a customer through the Core API");
     let registered = core
         .register_customer()
         .body_map(|b| b.email("webhook.demo@example.com"))
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let customer_id = registered
         .get("data")
         .and_then(|d| d.get("id"))

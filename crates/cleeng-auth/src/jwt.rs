@@ -236,7 +236,7 @@ impl JwtVerifier {
                 }
             }
         }
-        let jwks = self.client.get_jwks().call().await.map_err(|e| JwtError::KeySet(Box::new(e)))?.into_inner();
+        let jwks = self.client.get_jwks().call().await.map_err(|e| JwtError::KeySet(Box::new(e)))?;
         let mut fresh = key_set(&jwks);
         let mut set = self.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         fresh.generation = set.generation + 1;
