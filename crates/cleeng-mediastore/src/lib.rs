@@ -40,11 +40,14 @@ pub use account::Account;
 pub use checkout::{AdyenDetailsOutcome, AdyenOutcome};
 pub use claims::Claims;
 pub use envelope::{unwrap_envelope, Envelope, ENVELOPE_TYPES};
-pub use session::{Session, SessionBuilder, Tokens, DEFAULT_REFRESH_MARGIN};
+pub use session::{
+    Session, SessionBuilder, Tokens, DEFAULT_CLOCK_SKEW, DEFAULT_MIN_VALIDITY, DEFAULT_REFRESH_BACKOFF,
+    DEFAULT_REFRESH_MARGIN,
+};
 
 pub use cleeng_runtime::{
     ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
-    Response, RetryPolicy, Secret,
+    Response, RetryPolicy, Secret, SessionError,
 };
 
 /// Everything a typical program needs, in one import: `use cleeng_mediastore::prelude::*;`.
