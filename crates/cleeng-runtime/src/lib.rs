@@ -13,8 +13,9 @@
 //! * transport hardening: no redirect is followed ([`http_client_builder`]), every response body
 //!   is bounded ([`limit`]), path parameters cannot change the operation, and errors print
 //!   through one redactor ([`redact`]);
-//! * one [`Error`] type to match on: every generated builder's `call()` returns it, naming the
-//!   operation; `Error::from(progenitor_error)` converts a bare `send()` result.
+//! * one [`Error`] type to match on: every generated builder's `call()` returns the decoded body
+//!   or this error, naming the operation; `call_with_response()` returns a [`Response`] that also
+//!   carries status and headers (`ETag`, `X-Total-Count`, the request id).
 //!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
@@ -31,6 +32,7 @@ mod operation;
 mod path;
 pub mod poll;
 pub mod redact;
+mod response;
 mod retry;
 
 pub use call::{finish, finish_raw};
@@ -45,6 +47,7 @@ pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody, SessionError};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
+pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
