@@ -8,7 +8,15 @@
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-const FAMILIES: [&str; 5] = ["core", "mediastore", "auth", "inapp", "webhooks"];
+/// Family name and its spec's file name under `specs/`.
+const FAMILIES: [(&str, &str); 6] = [
+    ("core", "core.yaml"),
+    ("mediastore", "mediastore.yaml"),
+    ("auth", "auth.yaml"),
+    ("inapp", "inapp.yaml"),
+    ("webhooks", "webhooks.yaml"),
+    ("legacy", "legacy.openrpc.yaml"),
+];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -18,8 +26,8 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=specs");
     let mut stale = Vec::new();
-    for family in FAMILIES {
-        let spec = specs.join(format!("{family}.yaml"));
+    for (family, spec_file) in FAMILIES {
+        let spec = specs.join(spec_file);
         let generated = root.join(format!("crates/cleeng-{family}/src/generated.rs"));
         println!("cargo:rerun-if-changed={}", spec.display());
         println!("cargo:rerun-if-changed={}", generated.display());
@@ -37,9 +45,9 @@ fn main() {
         }
     }
     if !stale.is_empty() {
-        for family in &stale {
+        for (family, spec_file) in FAMILIES.iter().filter(|(f, _)| stale.contains(f)) {
             println!(
-                "cargo:warning=specs/{family}.yaml changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
+                "cargo:warning=specs/{spec_file} changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
             );
         }
         eprintln!(

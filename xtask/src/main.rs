@@ -1,7 +1,7 @@
 //! `cargo xtask`: the maintainers' command line, a thin shell over `cleeng-codegen`.
 //!
 //! * `cargo xtask regen [--check] [FAMILY...]`: regenerate the family crates from `specs/`
-//!   (all five when no family is named). `--check` writes nothing and fails naming each file
+//!   (all six when no family is named). `--check` writes nothing and fails naming each file
 //!   that would change.
 //! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
 //!   the API change report between two versions of the specs (breaking changes first), with the
@@ -13,7 +13,7 @@ use std::time::Instant;
 use cleeng_codegen::{family::workspace_root, generate, Family};
 
 const USAGE: &str = "usage:
-  cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]
+  cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks|legacy ...]
   cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on breaking|warn|info] [FAMILY...]";
 
 fn main() -> ExitCode {
@@ -81,10 +81,10 @@ fn regen(args: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let outputs = [
-            (family.generated_path(), &generated.source),
-            (family.httpmock_path(), &generated.httpmock_source),
-        ];
+        let mut outputs = vec![(family.generated_path(), &generated.source)];
+        if let (Some(path), Some(text)) = (family.httpmock_path(), &generated.httpmock_source) {
+            outputs.push((path, text));
+        }
         let mut changed_any = false;
         let mut write_failed = false;
         for (relative, text) in outputs {

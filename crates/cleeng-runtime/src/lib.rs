@@ -12,6 +12,9 @@
 //! * one [`Error`] type to match on: every generated builder's `call()` returns it, naming the
 //!   operation; `Error::from(progenitor_error)` converts a bare `send()` result.
 //!
+//! * [`jsonrpc`]: the same behaviour for the legacy JSON-RPC API, whose calls all share one
+//!   endpoint and carry their credentials in `params`.
+//!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
 #![warn(missing_docs)]
@@ -22,6 +25,7 @@ mod context;
 mod credentials;
 mod environment;
 mod error;
+pub mod jsonrpc;
 mod operation;
 pub mod poll;
 mod retry;
