@@ -4,7 +4,7 @@
 
 mod common;
 
-use cleeng_codegen::{glue, surface, Family};
+use cleeng_codegen::{surface, Family};
 
 fn check(family: Family) {
     let ops = common::operations(family);

@@ -83,7 +83,9 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
         ops.iter().map(|o| (o.id.to_snake_case(), o)).collect();
 
     // Builders: setters and send() return type, by builder struct name.
-    let mut builders: BTreeMap<String, (Vec<(String, String)>, String, String)> = BTreeMap::new();
+    // Builder name → (setters, return type, `send` or `call`).
+    type BuilderFacts = (Vec<(String, String)>, String, String);
+    let mut builders: BTreeMap<String, BuilderFacts> = BTreeMap::new();
     let mut methods = Vec::new();
     let mut types = Vec::new();
     for item in &file.items {

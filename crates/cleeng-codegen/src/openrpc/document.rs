@@ -121,7 +121,7 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, Error> {
         .unwrap_or_default();
     let mut methods = Vec::new();
     for m in raw.get("methods").and_then(Value::as_array).into_iter().flatten() {
-        methods.push(method(m).map_err(|e| invalid(e))?);
+        methods.push(method(m).map_err(invalid)?);
     }
     methods.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(pair) = methods.windows(2).find(|w| w[0].name == w[1].name) {
