@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use cleeng::core::{
+use cleeng::core_api::{
     Client as CoreClient, ClientConfig, ClientEntitlementsExt, ClientSubscriptionsExt, Environment,
     PublisherToken,
 };
@@ -87,8 +87,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
                 .external_id("migration-demo-1")
         })
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let created = created.subscription_id.ok_or("the new subscription has no id")?;
     println!("   subscription {created}");
 
@@ -96,10 +95,9 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     let rest = core
         .list_subscriptions()
         .customer_id(target.customer_id)
-        .status(vec![cleeng::core::types::SubscriptionStatusFilter::Active])
+        .status(vec![cleeng::core_api::types::SubscriptionStatusFilter::Active])
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let rest_ids: BTreeSet<i64> = rest.data.iter().filter_map(|s| s.subscription_id).collect();
     println!("   Core list_subscriptions:             {rest_ids:?}");
     #[allow(deprecated)]
@@ -119,8 +117,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         .customer_id(target.customer_id)
         .offer_id(target.offer_id.clone())
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let rest_access = entitlement.access_granted == Some(true);
     println!("   Core get_entitlement:     {}", if rest_access { "granted" } else { "denied" });
     #[allow(deprecated)]
