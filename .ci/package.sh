@@ -28,6 +28,10 @@ for entry in "${packages[@]}"; do
     [ -d "$stale" ] && rm -rf -- "$stale"
   done
 done
+# The same holds for what cargo compiled from that registry: a registry package is never
+# rebuilt at the same version, so the last verification's cleeng-runtime would be linked again.
+# `cargo clean -p` removes our packages' artifacts (they are rebuilt; dependencies are kept).
+cargo clean --quiet "${args[@]}"
 cargo package --locked "${args[@]}"
 
 echo "== packages"
