@@ -38,6 +38,7 @@ pub fn operations(doc: &Document) -> Vec<OperationFacts> {
             // Credentials travel in `params`; the runtime attaches no header.
             auth: Vec::new(),
             idempotent: m.idempotent,
+            moves_money: m.moves_money,
             hosts: None,
             deprecated: m.deprecated,
             confidence: m.confidence.clone(),
