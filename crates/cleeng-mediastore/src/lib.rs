@@ -48,9 +48,12 @@ pub use account::Account;
 pub use checkout::{AdyenDetailsOutcome, AdyenOutcome};
 pub use claims::Claims;
 pub use envelope::{unwrap_envelope, Envelope, EnvelopeResult, ENVELOPE_TYPES};
-pub use session::{Session, SessionBuilder, Tokens, DEFAULT_REFRESH_MARGIN};
+pub use session::{
+    Session, SessionBuilder, Tokens, DEFAULT_CLOCK_SKEW, DEFAULT_MIN_VALIDITY, DEFAULT_REFRESH_BACKOFF,
+    DEFAULT_REFRESH_MARGIN,
+};
 
 pub use cleeng_runtime::{
     ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
-    Secret,
+    Secret, SessionError,
 };
