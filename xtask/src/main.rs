@@ -8,8 +8,11 @@
 //!   Rust change each spec change causes; accepted breaking changes live in `specs/diff-ignore.yaml`.
 //! * `cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]`:
 //!   what changed in Cleeng's documentation index (and pages) that the specs do not reflect.
+//! * `cargo xtask probe [--env sandbox|production|URL] [--family F...] [--format markdown|json] [--save-fixtures DIR] [--allow OP] [--fail-on drift]`:
+//!   calls Cleeng's read-only operations and checks every answer against the specs.
 
 mod docs;
+mod probe;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -19,7 +22,8 @@ use cleeng_codegen::{family::workspace_root, generate, Family};
 const USAGE: &str = "usage:
   cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]
   cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] [--fail-on breaking|warn|info] [FAMILY...]
-  cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]";
+  cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]
+  cargo xtask probe [--env sandbox|production|URL] [--yes-production] [--family F...] [--format markdown|json] [--save-fixtures DIR] [--allow OPERATION_ID...] [--fail-on drift]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("docs") => docs_command(&args[1..]),
+        Some("probe") => probe_command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -154,6 +159,17 @@ fn diff(args: &[String]) -> ExitCode {
 /// `cargo xtask docs ...`: the docs watch; all logic lives in the `docs` module.
 fn docs_command(args: &[String]) -> ExitCode {
     let code = docs::run_cli(
+        &workspace_root(),
+        args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// `cargo xtask probe ...`: the live contract probe; all logic lives in the `probe` module.
+fn probe_command(args: &[String]) -> ExitCode {
+    let code = probe::run_cli(
         &workspace_root(),
         args,
         &mut std::io::stdout().lock(),

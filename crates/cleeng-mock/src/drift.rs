@@ -48,13 +48,24 @@ impl Hooks {
 
     /// Requests received so far, by upper-case method.
     pub fn requests(&self) -> BTreeMap<String, u64> {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    /// Applies the drift configured for `operation_id` to a JSON answer; returns the status to send.
-    pub fn apply(&self, operation_id: &str, status: u16, body: &mut Value) -> u16 {
+    /// Applies the drift configured for `operation_id` (or `family.operation_id`, for names
+    /// several families share) to a JSON answer; returns the status to send.
+    pub fn apply(&self, family: &str, operation_id: &str, status: u16, body: &mut Value) -> u16 {
         let mut status = status;
-        for drift in self.drift.get(operation_id).into_iter().flatten() {
+        let qualified = format!("{family}.{operation_id}");
+        let drifts = self
+            .drift
+            .get(operation_id)
+            .into_iter()
+            .chain(self.drift.get(&qualified))
+            .flatten();
+        for drift in drifts {
             match drift {
                 Drift::Status(s) => status = *s,
                 Drift::ExtraField(name) => {
@@ -115,7 +126,9 @@ fn first_field<'a>(v: &'a mut Value, field: &str) -> Option<&'a mut Value> {
 
 fn remove_first(v: &mut Value, field: &str) -> bool {
     match v {
-        Value::Object(map) => map.remove(field).is_some() || map.values_mut().any(|c| remove_first(c, field)),
+        Value::Object(map) => {
+            map.remove(field).is_some() || map.values_mut().any(|c| remove_first(c, field))
+        }
         Value::Array(items) => items.iter_mut().any(|c| remove_first(c, field)),
         _ => false,
     }
@@ -134,19 +147,26 @@ mod tests {
             vec![
                 Drift::ExtraField("surprise".into()),
                 Drift::IntegerAsString,
-                Drift::UnknownEnum { field: "status".into() },
+                Drift::UnknownEnum {
+                    field: "status".into(),
+                },
                 Drift::RemoveField("title".into()),
                 Drift::Status(299),
             ],
         );
         let mut body = json!({"items": [{"id": 7, "status": "active", "title": "t"}, {"id": 8}]});
-        assert_eq!(hooks.apply("op", 200, &mut body), 299);
+        assert_eq!(hooks.apply("core", "op", 200, &mut body), 299);
         assert_eq!(
             body,
             json!({"items": [{"id": "7", "status": "UNDOCUMENTED_VALUE"}, {"id": 8}], "surprise": "drift"})
         );
         let mut other = json!({"id": 1});
-        assert_eq!(hooks.apply("other", 200, &mut other), 200);
+        assert_eq!(hooks.apply("core", "other", 200, &mut other), 200);
         assert_eq!(other, json!({"id": 1}));
+        hooks
+            .drift
+            .insert("mediastore.other".into(), vec![Drift::Status(298)]);
+        assert_eq!(hooks.apply("core", "other", 200, &mut other), 200);
+        assert_eq!(hooks.apply("mediastore", "other", 200, &mut other), 298);
     }
 }

@@ -90,7 +90,9 @@ impl MockConfig {
     }
 
     /// Makes the answers of `operation_id` drift from the spec in this way (for testing tools
-    /// that compare a server with the specs, such as `cargo xtask probe`). May be repeated.
+    /// that compare a server with the specs, such as `cargo xtask probe`). Name it
+    /// `family.operationId` (`core.listOffers`) when several families share the operationId.
+    /// May be repeated.
     pub fn drift(mut self, operation_id: impl Into<String>, drift: Drift) -> Self {
         self.drift.entry(operation_id.into()).or_default().push(drift);
         self

@@ -282,7 +282,7 @@ pub(crate) async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: R
                 success_body(&mut body);
             }
             check_response(&shared, spec, op, &route.operation_id, status, &body);
-            let status = shared.hooks.apply(&route.operation_id, status, &mut body);
+            let status = shared.hooks.apply(family.name(), &route.operation_id, status, &mut body);
             with_headers(json_response(status, &body), headers)
         }
         Outcome::FromSpec => from_spec(&shared, spec, op, &route.operation_id, &call),
@@ -523,7 +523,7 @@ fn from_spec(shared: &Shared, spec: &Spec, op: &Value, operation_id: &str, call:
         }
     }
     let mut body = body;
-    let status = shared.hooks.apply(operation_id, status, &mut body);
+    let status = shared.hooks.apply(spec.family.name(), operation_id, status, &mut body);
     with_headers(json_response(status, &body), headers)
 }
 
