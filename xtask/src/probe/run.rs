@@ -771,11 +771,15 @@ impl<'a> Runner<'a> {
                                 }
                             })
                             .collect();
-                        if !not_found
-                            || !params
-                                .iter()
-                                .fold(false, |any, p| self.pool.rotate(p) || any)
-                        {
+                        // Rotate every parameter that has another value (no short-circuit).
+                        if !not_found {
+                            break;
+                        }
+                        let mut rotated = false;
+                        for p in &params {
+                            rotated |= self.pool.rotate(p);
+                        }
+                        if !rotated {
                             break;
                         }
                         self.probe(&op, None, Vec::new()).await;
