@@ -14,6 +14,7 @@ fn table(family: Family) -> &'static [OperationMeta] {
         Family::Auth => cleeng_auth::OPERATIONS,
         Family::InApp => cleeng_inapp::OPERATIONS,
         Family::Webhooks => cleeng_webhooks::OPERATIONS,
+        other => panic!("{other}: not an OpenAPI family (the legacy JSON-RPC file has no x-unconfirmed)"),
     }
 }
 

@@ -6651,6 +6651,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "extendTokenExpiration",
@@ -6662,6 +6663,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchBroadcasterSpecificPersonalDataWithCaptureAnswers",
@@ -6673,6 +6675,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchCaptureQuestions",
@@ -6684,6 +6687,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchCaptureStatus",
@@ -6695,6 +6699,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Inferred,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerToken",
@@ -6706,6 +6711,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerTokenFromExternalId",
@@ -6717,6 +6723,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerTokenFromTransactionId",
@@ -6728,6 +6735,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateMyAccountUrl",
@@ -6739,6 +6747,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessStatus",
@@ -6750,6 +6759,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessStatusForDevice",
@@ -6761,6 +6771,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessibleTags",
@@ -6772,6 +6783,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getConsentDefinitions",
@@ -6783,6 +6795,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getLocaleDataFromIp",
@@ -6794,6 +6807,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getOfferDetails",
@@ -6805,6 +6819,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getViewerConsents",
@@ -6816,6 +6831,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "isTrialAllowed",
@@ -6827,6 +6843,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "listCustomerSubscriptions",
@@ -6838,6 +6855,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "registerSubscription",
@@ -6849,6 +6867,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "requestPasswordReset",
@@ -6860,6 +6879,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitConsent",
@@ -6871,6 +6891,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateBroadcasterSpecificPersonalDataWithCaptureAnswers",
@@ -6882,6 +6903,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerEmail",
@@ -6893,6 +6915,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerPassword",
@@ -6904,6 +6927,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerSubscription",
@@ -6915,8 +6939,16 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
 ];
+/** Calls that rest on partial evidence, and what about each is unconfirmed (the spec's
+ `x-confidence` and `x-unconfirmed`). The same facts are in [`OPERATIONS`](super::OPERATIONS)
+ at run time (`OperationMeta::confidence` and `OperationMeta::unconfirmed`).
+
+ Every operation of this family is confirmed by a Cleeng source.
+*/
+pub mod unconfirmed {}
 impl Client {
     /// Builds a client from a [`cleeng_runtime::ClientConfig`] (environment, credentials,
     /// timeouts), resolving this family's base URL from [`HOSTS`].
