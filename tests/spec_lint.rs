@@ -74,10 +74,12 @@ fn lint(family: Family) -> Vec<String> {
         if !url.starts_with("https://developers.cleeng.com/") {
             problems.push(format!("{id}: externalDocs.url must be a developers.cleeng.com page, is {url:?}"));
         }
-        match op.get("x-confidence").and_then(Value::as_str) {
+        let confidence = op.get("x-confidence").and_then(Value::as_str);
+        match confidence {
             Some("verified" | "partial" | "inferred") => {}
             other => problems.push(format!("{id}: x-confidence is {other:?}")),
         }
+        problems.extend(unconfirmed_problems(id, confidence, &op));
         let has_2xx = op
             .get("responses")
             .and_then(Value::as_mapping)
@@ -98,6 +100,12 @@ fn lint(family: Family) -> Vec<String> {
             problems.push(format!("{id}: security must be explicit ([] for a public call)"));
         }
     }
+    for at in nullable_without_type(raw, "") {
+        problems.push(format!(
+            "{at}: `nullable: true` without a sibling `type` has no effect in OpenAPI 3.0.3 \
+             (write `oneOf: [{{$ref: ...}}, {{enum: [null]}}]`)"
+        ));
+    }
     if yaml_contains_closed_object(raw) {
         problems.push("`additionalProperties: false` found: Cleeng adds fields, so objects must stay open".into());
     }
@@ -107,6 +115,85 @@ fn lint(family: Family) -> Vec<String> {
         }
     }
     problems
+}
+
+/// An operation that is `partial` or `inferred` must say what is unconfirmed
+/// (`x-unconfirmed: [..]`, non-empty strings); a `verified` one must not carry the list.
+fn unconfirmed_problems(id: &str, confidence: Option<&str>, op: &Value) -> Vec<String> {
+    let list = op.get("x-unconfirmed");
+    let items: Option<Vec<Option<&str>>> =
+        list.and_then(Value::as_sequence).map(|seq| seq.iter().map(Value::as_str).collect());
+    let mut problems = Vec::new();
+    match (confidence, list, &items) {
+        (_, Some(_), None) => problems.push(format!("{id}: x-unconfirmed must be a list of strings")),
+        (_, _, Some(items)) if items.iter().any(|i| i.is_none_or(|s| s.trim().is_empty())) => {
+            problems.push(format!("{id}: x-unconfirmed items must be non-empty strings"))
+        }
+        (Some("partial" | "inferred"), None, _) => {
+            problems.push(format!("{id}: partial/inferred operations must list what is unconfirmed in x-unconfirmed"))
+        }
+        (Some("partial" | "inferred"), _, Some(items)) if items.is_empty() => {
+            problems.push(format!("{id}: x-unconfirmed is empty on a partial/inferred operation"))
+        }
+        (Some("verified"), Some(_), _) => {
+            problems.push(format!("{id}: a verified operation has x-unconfirmed; lower its x-confidence"))
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// Where a schema says `nullable: true` next to `allOf`, `oneOf`, `anyOf` or `$ref` without a
+/// `type`. OpenAPI 3.0.3 gives `nullable` meaning only together with `type`, so a strict validator
+/// refuses the `null` such a schema was meant to allow. (On a schema with no constraint at all,
+/// `nullable` is redundant but harmless: anything, `null` included, matches.)
+fn nullable_without_type(value: &Value, at: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    match value {
+        Value::Mapping(map) => {
+            let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+            let composed = ["allOf", "oneOf", "anyOf", "$ref"].iter().any(|k| map.get(*k).is_some());
+            if nullable && composed && map.get("type").is_none() {
+                found.push(if at.is_empty() { "/".to_string() } else { at.to_string() });
+            }
+            for (k, v) in map {
+                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                found.extend(nullable_without_type(v, &format!("{at}/{key}")));
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                found.extend(nullable_without_type(v, &format!("{at}/{i}")));
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+#[test]
+fn the_nullable_lint_flags_the_ineffective_pattern_only() {
+    let bad: Value = serde_yaml::from_str(
+        "properties:\n  a: {allOf: [{$ref: '#/x'}], nullable: true}\n  b: {oneOf: [{type: integer}, {type: string}], nullable: true}",
+    )
+    .expect("yaml");
+    assert_eq!(nullable_without_type(&bad, ""), ["/properties/a", "/properties/b"]);
+    let good: Value = serde_yaml::from_str(
+        "properties:\n  a: {oneOf: [{$ref: '#/x'}, {enum: [null]}]}\n  b: {type: string, nullable: true}\n  c: {nullable: true}",
+    )
+    .expect("yaml");
+    assert!(nullable_without_type(&good, "").is_empty());
+}
+
+#[test]
+fn the_unconfirmed_lint_needs_a_list_on_partial_operations() {
+    let op = |y: &str| -> Value { serde_yaml::from_str(y).expect("yaml") };
+    assert_eq!(unconfirmed_problems("a", Some("partial"), &op("{}")).len(), 1);
+    assert_eq!(unconfirmed_problems("a", Some("inferred"), &op("{x-unconfirmed: []}")).len(), 1);
+    assert_eq!(unconfirmed_problems("a", Some("verified"), &op("{x-unconfirmed: [paths]}")).len(), 1);
+    assert_eq!(unconfirmed_problems("a", Some("partial"), &op("{x-unconfirmed: [3]}")).len(), 1);
+    assert!(unconfirmed_problems("a", Some("partial"), &op("{x-unconfirmed: [response shape]}")).is_empty());
+    assert!(unconfirmed_problems("a", Some("verified"), &op("{}")).is_empty());
 }
 
 /// `true` if any mapping in the document says `additionalProperties: false`.

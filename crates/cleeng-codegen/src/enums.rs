@@ -56,12 +56,17 @@ pub fn open_string_enums(file: &mut syn::File) -> BTreeSet<String> {
 }
 
 /// A plain string enum: unit variants only, each renamed to its wire value.
+/// typify turns a string `enum` into unit variants, renamed with `#[serde(rename)]` unless the
+/// Rust name already equals the value (`SubscriptionCreated`), so a unit-only enum that serde
+/// deserializes is a string enum either way.
 fn is_string_enum(e: &ItemEnum) -> bool {
-    !e.variants.is_empty()
-        && e.variants.iter().all(|v| {
-            matches!(v.fields, syn::Fields::Unit)
-                && v.attrs.iter().any(|a| a.path().is_ident("serde"))
-        })
+    let deserializes = e.attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|list| list.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize")))
+    });
+    deserializes
+        && !e.variants.is_empty()
+        && e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit))
         && !e.variants.iter().any(|v| v.ident == UNKNOWN_VARIANT)
 }
 
@@ -142,5 +147,25 @@ mod tests {
         assert!(!text.contains("Copy"), "{text}");
         assert!(text.contains("Self :: Unknown (ref value) => f . write_str (value)"), "{text}");
         assert!(text.contains("_ => Ok (Self :: Unknown (value . to_string ()))"), "{text}");
+    }
+
+    #[test]
+    fn opens_an_enum_whose_values_need_no_rename() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Outcome {
+                    SubscriptionCreated,
+                    SubscriptionRevived,
+                }
+                #[derive(Clone, Copy, Debug)]
+                pub enum NotDecoded {
+                    A,
+                }
+            }
+        })
+        .expect("parses");
+        let opened = open_string_enums(&mut file);
+        assert_eq!(opened.into_iter().collect::<Vec<_>>(), vec!["Outcome".to_string()]);
     }
 }

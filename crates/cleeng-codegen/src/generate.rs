@@ -90,6 +90,7 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     crate::api_version::strip_api_version_header(&mut file);
     let docs = |id: &str| doc_url(&loaded.document, id);
     crate::deprecated::mark_deprecated(&mut file, &ops, &docs);
+    crate::unconfirmed::mark_unconfirmed(&mut file, &ops);
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
     let stamp = header::render(&path, &loaded.sha256, PROGENITOR_VERSION);

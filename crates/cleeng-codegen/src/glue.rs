@@ -47,6 +47,8 @@ pub struct OperationFacts {
     pub deprecated: bool,
     /// `x-confidence` (verified / partial / inferred).
     pub confidence: String,
+    /// `x-unconfirmed`: what no source confirms about this operation (e.g. `response shape`).
+    pub unconfirmed: Vec<String>,
 }
 
 /// The spec's `servers`: production (first) and sandbox (second).
@@ -128,6 +130,18 @@ pub fn operations(doc: &OpenAPI, path: &str) -> Result<Vec<OperationFacts>, Erro
                 .and_then(|v| v.as_str())
                 .unwrap_or("")
                 .to_string();
+            let unconfirmed = match op.extensions.get("x-unconfirmed") {
+                None => Vec::new(),
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .map(|v| {
+                        v.as_str().map(str::to_string).ok_or_else(|| {
+                            invalid(format!("{id}: x-unconfirmed must be a list of strings"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                Some(_) => return Err(invalid(format!("{id}: x-unconfirmed must be a list of strings"))),
+            };
             out.push(OperationFacts {
                 id,
                 method,
@@ -138,6 +152,7 @@ pub fn operations(doc: &OpenAPI, path: &str) -> Result<Vec<OperationFacts>, Erro
                 hosts,
                 deprecated: op.deprecated,
                 confidence,
+                unconfirmed,
             });
         }
     }
@@ -181,6 +196,7 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
             None => quote!(None),
         };
         let confidence = confidence_tokens(&op.confidence);
+        let unconfirmed = op.unconfirmed.iter();
         quote! {
             ::cleeng_runtime::OperationMeta {
                 id: #id,
@@ -193,9 +209,11 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
                 hosts: #op_hosts,
                 deprecated: #deprecated,
                 confidence: #confidence,
+                unconfirmed: &[#(#unconfirmed),*],
             }
         }
     });
+    let table = crate::unconfirmed::docs_table(&ops);
     quote! {
         /// Production and sandbox base URLs, from the spec's `servers`.
         pub const HOSTS: ::cleeng_runtime::ApiHosts = ::cleeng_runtime::ApiHosts {
@@ -206,6 +224,9 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
         /// What the runtime needs to know about each operation (credentials, idempotency, whether
         /// it moves money, hosts), from the spec, sorted by Rust method name.
         pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[#(#metas),*];
+
+        #[doc = #table]
+        pub mod unconfirmed {}
 
         impl ClientHooks<::cleeng_runtime::Context> for Client {
             async fn exec(

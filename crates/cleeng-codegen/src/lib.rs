@@ -8,9 +8,9 @@
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
 //! without losing facts → [`generate`](mod@generate) runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
-//! [`enums`], [`calls`], [`client`], [`deprecated`] and [`api_version`] post-process progenitor's
-//! syntax tree (open string enums, `call()`, one constructor and one `Error`, `#[deprecated]`, no
-//! `api-version` header).
+//! [`enums`], [`calls`], [`client`], [`deprecated`], [`unconfirmed`] and [`api_version`]
+//! post-process progenitor's syntax tree (open string enums, `call()`, one constructor and one
+//! `Error`, `#[deprecated]`, warnings on calls with unconfirmed parts, no `api-version` header).
 //! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 //! [`openrpc`] is the same pipeline for the JSON-RPC family (OpenRPC in, typify for types).
@@ -32,6 +32,7 @@ pub mod normalize;
 pub mod openrpc;
 pub mod spec;
 pub mod surface;
+pub mod unconfirmed;
 
 pub use family::Family;
 pub use generate::{generate, Generated};

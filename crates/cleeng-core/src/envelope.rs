@@ -19,7 +19,9 @@ use cleeng_runtime::Error;
 use serde::Serialize;
 
 use crate::conditional::decode_error;
-use crate::generated::types::{Customer, CustomerEnvelope, Subscription, SubscriptionList, SubscriptionUpdateResult};
+use crate::generated::types::{
+    Customer, CustomerEnvelope, Subscription, SubscriptionList, SubscriptionUpdateResult, UpdateSubscriptionResponse,
+};
 
 /// A response envelope whose payload can be taken out.
 pub trait Envelope: Serialize + Sized {
@@ -51,12 +53,25 @@ impl Envelope for SubscriptionUpdateResult {
     type Data = Subscription;
 
     fn into_data(self) -> Result<Subscription, Error> {
-        if self.success == Some(false) {
+        if !self.success {
             return Err(refused(&self, "Cleeng answered success: false", self.message.as_deref()));
         }
         match self.subscription {
             Some(subscription) => Ok(subscription),
             None => Err(refused(&self, "the envelope has no subscription", self.message.as_deref())),
+        }
+    }
+}
+
+/// Update subscription's answer: Cleeng's sources disagree on whether it is enveloped, so the
+/// generated type accepts both; either way the payload is the subscription.
+impl Envelope for UpdateSubscriptionResponse {
+    type Data = Subscription;
+
+    fn into_data(self) -> Result<Subscription, Error> {
+        match self {
+            UpdateSubscriptionResponse::Variant0(envelope) => envelope.into_data(),
+            UpdateSubscriptionResponse::Variant1(subscription) => Ok(subscription),
         }
     }
 }
@@ -110,5 +125,25 @@ mod tests {
         let empty: SubscriptionUpdateResult =
             serde_json::from_value(serde_json::json!({"success": true})).expect("decodes");
         assert!(empty.into_data().is_err());
+    }
+
+    #[test]
+    fn update_subscription_accepts_the_envelope_and_a_bare_subscription() {
+        let enveloped: UpdateSubscriptionResponse = serde_json::from_value(serde_json::json!(
+            {"success": true, "subscription": {"subscriptionId": 7, "status": "active"}, "message": ""}
+        ))
+        .expect("envelope decodes");
+        assert!(matches!(enveloped, UpdateSubscriptionResponse::Variant0(_)));
+        assert_eq!(enveloped.into_data().expect("data").subscription_id, Some(7));
+
+        let bare: UpdateSubscriptionResponse =
+            serde_json::from_value(serde_json::json!({"subscriptionId": 8, "status": "active"})).expect("bare decodes");
+        assert!(matches!(bare, UpdateSubscriptionResponse::Variant1(_)), "a bare subscription must not become an empty envelope");
+        assert_eq!(bare.into_data().expect("data").subscription_id, Some(8));
+
+        let refused: UpdateSubscriptionResponse =
+            serde_json::from_value(serde_json::json!({"success": false, "subscription": null, "message": "no"}))
+                .expect("refusal decodes");
+        assert!(refused.into_data().is_err());
     }
 }

@@ -6652,6 +6652,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "extendTokenExpiration",
@@ -6664,6 +6665,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchBroadcasterSpecificPersonalDataWithCaptureAnswers",
@@ -6676,6 +6678,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchCaptureQuestions",
@@ -6688,6 +6691,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "fetchCaptureStatus",
@@ -6700,6 +6704,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Inferred,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerToken",
@@ -6712,6 +6717,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerTokenFromExternalId",
@@ -6724,6 +6730,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateCustomerTokenFromTransactionId",
@@ -6736,6 +6743,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "generateMyAccountUrl",
@@ -6748,6 +6756,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessStatus",
@@ -6760,6 +6769,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessStatusForDevice",
@@ -6772,6 +6782,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getAccessibleTags",
@@ -6784,6 +6795,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getConsentDefinitions",
@@ -6796,6 +6808,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getLocaleDataFromIp",
@@ -6808,6 +6821,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getOfferDetails",
@@ -6820,6 +6834,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "getViewerConsents",
@@ -6832,6 +6847,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "isTrialAllowed",
@@ -6844,6 +6860,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "listCustomerSubscriptions",
@@ -6856,6 +6873,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "registerSubscription",
@@ -6868,6 +6886,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "requestPasswordReset",
@@ -6880,6 +6899,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "submitConsent",
@@ -6892,6 +6912,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateBroadcasterSpecificPersonalDataWithCaptureAnswers",
@@ -6904,6 +6925,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerEmail",
@@ -6916,6 +6938,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerPassword",
@@ -6928,6 +6951,7 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
     ::cleeng_runtime::OperationMeta {
         id: "updateCustomerSubscription",
@@ -6940,8 +6964,16 @@ pub static OPERATIONS: &[::cleeng_runtime::OperationMeta] = &[
         hosts: None,
         deprecated: true,
         confidence: ::cleeng_runtime::Confidence::Verified,
+        unconfirmed: &[],
     },
 ];
+/** Calls that rest on partial evidence, and what about each is unconfirmed (the spec's
+ `x-confidence` and `x-unconfirmed`). The same facts are in [`OPERATIONS`](super::OPERATIONS)
+ at run time (`OperationMeta::confidence` and `OperationMeta::unconfirmed`).
+
+ Every operation of this family is confirmed by a Cleeng source.
+*/
+pub mod unconfirmed {}
 impl Client {
     /// Builds a client from a [`cleeng_runtime::ClientConfig`] (environment, credentials,
     /// timeouts), resolving this family's base URL from [`HOSTS`].

@@ -14,6 +14,14 @@
 //!   many calls race for it, usable as the client's [`cleeng_runtime::BearerSource`];
 //! * [`Account`]: My Account calls with the customer id taken from the session, and the
 //!   checkout steps (order, payment method, Adyen with [`AdyenOutcome`], PayPal, free orders).
+//!
+//! # Calls resting on partial evidence
+//!
+//! Every operation whose method, path, names or shapes no Cleeng source fully confirms is listed
+//! in the [`unconfirmed`] table (generated from the spec's `x-confidence` and `x-unconfirmed`),
+//! its method's docs carry a short **Unconfirmed** warning naming what is unsure, and
+//! [`OPERATIONS`] holds the same list at run time (`OperationMeta::unconfirmed`), so a caller can
+//! check it before relying on such a call.
 
 #![warn(missing_docs)]
 

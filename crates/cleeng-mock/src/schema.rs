@@ -29,11 +29,7 @@ fn validate_inner(spec: &Spec, schema: &Value, value: &Value, path: &str, depth:
     };
     let here = if path.is_empty() { "the value" } else { path };
     if value.is_null() {
-        let nullable = obj.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        let constrained = ["type", "properties", "oneOf", "anyOf", "allOf", "enum", "items"]
-            .iter()
-            .any(|k| obj.contains_key(*k));
-        return if nullable || !constrained {
+        return if accepts_null(spec, obj, depth) {
             Ok(())
         } else {
             Err(format!("{here} must not be null"))
@@ -205,6 +201,43 @@ fn check_number(obj: &Map<String, Value>, n: f64, here: &str) -> Result<(), Stri
         }
     }
     Ok(())
+}
+
+/// Whether `null` satisfies a schema, read as OpenAPI 3.0.3 does: `nullable: true` counts only
+/// beside a `type`; otherwise `null` passes through an `enum` that lists it, a `oneOf`/`anyOf`
+/// with an alternative that accepts it, or an `allOf` whose parts all accept it. A schema with no
+/// constraint at all accepts anything.
+fn accepts_null(spec: &Spec, obj: &Map<String, Value>, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    let nullable = obj.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+    if obj.contains_key("type") || obj.contains_key("properties") || obj.contains_key("items") {
+        return nullable && obj.contains_key("type");
+    }
+    let sub = |s: &Value| {
+        spec.resolve(s)
+            .as_object()
+            .is_none_or(|o| accepts_null(spec, o, depth + 1))
+    };
+    if let Some(options) = obj.get("enum").and_then(Value::as_array) {
+        if !options.contains(&Value::Null) {
+            return false;
+        }
+    }
+    if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
+        if !all.iter().all(sub) {
+            return false;
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = obj.get(key).and_then(Value::as_array) {
+            if !options.iter().any(sub) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// A value that satisfies `schema`: the schema's `example` or `default` when it has one,

@@ -53,6 +53,10 @@ pub struct OperationMeta {
     pub deprecated: bool,
     /// How sure the spec is of this operation.
     pub confidence: Confidence,
+    /// What about this operation no source confirms (the spec's `x-unconfirmed`), e.g.
+    /// `"response shape"` or `"query names"`; empty when everything is confirmed. Lets a caller
+    /// (or a startup check) see at run time which calls rest on a guess.
+    pub unconfirmed: &'static [&'static str],
 }
 
 impl OperationMeta {

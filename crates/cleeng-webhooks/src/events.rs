@@ -222,19 +222,36 @@ pub struct PassTerminatedData {
     pub customer_external_id: Option<String>,
 }
 
-/// `data` of `inappPurchaseSyncResult`: the outcome of an Apple StoreKit 2 sync or transfer.
-/// Only `result` is documented by name; the other fields are inferred.
+/// `data` of `inappPurchaseSyncResult` (Cleeng's `WebhookSynchronizationStatus`): the final
+/// outcome of an Apple StoreKit 2 or Google Play purchase sync or transfer. Apple purchases carry
+/// `transaction_id`/`original_transaction_id`, Google Play ones `purchase_token`/`package_name`.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InappPurchaseSyncResultData {
-    /// Result code, e.g. `RECEIVED_EXPIRED_PURCHASE` (open list).
+    /// The synchronization this outcome belongs to (the id the register or transfer call
+    /// answered), to match the event with the call that started it.
+    pub synchronization_id: Option<String>,
+    /// Apple StoreKit 2 transaction id.
+    pub transaction_id: Option<String>,
+    /// Apple StoreKit 2 original transaction id.
+    pub original_transaction_id: Option<String>,
+    /// The Cleeng customer (sent as a string or a number).
+    pub cleeng_customer_id: Option<CleengId>,
+    /// Google Play purchase token; a [`Secret`] because it identifies the purchase.
+    #[serde(default, deserialize_with = "secret")]
+    #[schemars(with = "Option<String>")]
+    pub purchase_token: Option<Secret>,
+    /// Google Play application id.
+    pub package_name: Option<String>,
+    /// Result code (open list), e.g. `RECEIVED_EXPIRED_PURCHASE`, `TRANSACTION_ID_NOT_FOUND`,
+    /// `PURCHASE_OWNERSHIP_TRANSFERRED`, `PURCHASE_OWNERSHIP_UNCHANGED`.
     pub result: Option<String>,
-    /// Processing status (inferred).
+    /// Processing status; Cleeng does not list it (the event is sent once finalized).
     pub status: Option<String>,
-    /// Whether access was granted (inferred).
+    /// Whether the customer is entitled to the offer.
     pub access_granted: Option<bool>,
-    /// The offer concerned (inferred).
+    /// The offer concerned, when access is granted.
     pub offer_id: Option<String>,
 }
 

@@ -66,6 +66,14 @@
 //! `/webhook_subscriptions` calls (deprecated; there the publisher chose the HMAC shared
 //! secret). They are in the `cleeng-core` crate, not here. The payloads they deliver are the
 //! same envelopes, so [`Event`] and [`Verifier`] apply to them as well.
+//!
+//! # Calls resting on partial evidence
+//!
+//! Every operation whose method, path, names or shapes no Cleeng source fully confirms is listed
+//! in the [`unconfirmed`] table (generated from the spec's `x-confidence` and `x-unconfirmed`),
+//! its method's docs carry a short **Unconfirmed** warning naming what is unsure, and
+//! [`OPERATIONS`] holds the same list at run time (`OperationMeta::unconfirmed`), so a caller can
+//! check it before relying on such a call.
 
 #![warn(missing_docs)]
 

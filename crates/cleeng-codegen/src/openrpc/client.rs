@@ -42,6 +42,8 @@ pub fn operations(doc: &Document) -> Vec<OperationFacts> {
             hosts: None,
             deprecated: m.deprecated,
             confidence: m.confidence.clone(),
+            // The legacy file has no `x-unconfirmed`; its methods are deprecated as a whole.
+            unconfirmed: Vec::new(),
         })
         .collect()
 }
