@@ -24,6 +24,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -93,6 +94,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -161,6 +163,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferOfferId {
         type Target = ::std::string::String;
@@ -227,6 +230,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppStoreName {
         #[serde(rename = "amazon")]
         Amazon,
@@ -298,6 +302,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppStoreProductIds {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amazon: ::std::option::Option<::std::string::String>,
@@ -325,6 +330,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AttemptRestrictions {
         ///Rejection count per month, keyed YYYY-MM.
         #[serde(rename = "attemptRejections")]
@@ -350,6 +356,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AttemptRestrictionsUpdate {
         #[serde(
             rename = "attemptRejections",
@@ -378,6 +385,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct BillingAddress(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -412,6 +420,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BillingCycle {
         ///Units per cycle, e.g. month x 3.
         pub amount: i32,
@@ -437,6 +446,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum BillingCyclePeriodUnit {
         #[serde(rename = "day")]
         Day,
@@ -503,6 +513,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Campaign {
         pub constraints: CampaignConstraints,
         ///Rate from 0.01 to 1 (0.1 = 10%).
@@ -526,6 +537,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CampaignConstraints {
         #[serde(rename = "offerTypes")]
         pub offer_types: ::std::vec::Vec<CampaignConstraintsOfferTypesItem>,
@@ -553,6 +565,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignConstraintsOfferTypesItem {
         #[serde(rename = "vod")]
         Vod,
@@ -621,6 +634,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignConstraintsPaymentType {
         #[serde(rename = "all")]
         All,
@@ -680,6 +694,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CampaignList {
         pub data: ::std::vec::Vec<Campaign>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -703,6 +718,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignStatus {
         #[serde(rename = "active")]
         Active,
@@ -761,6 +777,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CleengManagedPayment {
         ///Payment id at the gateway.
         #[serde(
@@ -823,6 +840,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CleengManagedPaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -883,6 +901,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CleengManagedPaymentStatus {
         #[serde(rename = "rejected")]
         Rejected,
@@ -950,6 +969,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CreateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for CreateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -1013,6 +1033,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1077,6 +1098,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerEnvelope {
         pub data: Customer,
         pub message: ::std::string::String,
@@ -1096,6 +1118,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CustomerLastLoginDate {
         Int64(i64),
         String(::std::string::String),
@@ -1121,6 +1144,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRegistration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1168,6 +1192,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1228,6 +1253,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateCurrency(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateCurrency {
         type Target = ::std::string::String;
@@ -1294,6 +1320,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateFirstName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateFirstName {
         type Target = ::std::string::String;
@@ -1358,6 +1385,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateLastName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateLastName {
         type Target = ::std::string::String;
@@ -1422,6 +1450,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -1491,6 +1520,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -1559,6 +1589,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferOfferId {
         type Target = ::std::string::String;
@@ -1620,6 +1651,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeleteCustomerResult {
         pub data: ::std::vec::Vec<::serde_json::Value>,
         pub message: ::std::string::String,
@@ -1638,6 +1670,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DunningActionSettings {
         ///Authorise first and capture on the due date; must be true for PayPal and Adyen.
         #[serde(rename = "authorizedFirst")]
@@ -1670,6 +1703,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum DunningPeriod {
         #[serde(rename = "weekly")]
         Weekly,
@@ -1741,6 +1775,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Entitlement {
         ///The field to decide access on.
         #[serde(
@@ -1774,6 +1809,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EntitlementDuration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -1801,6 +1837,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementDurationPeriodUnit {
         #[serde(rename = "hour")]
         Hour,
@@ -1874,6 +1911,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementOfferType {
         S,
         P,
@@ -1945,6 +1983,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -2007,6 +2046,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Error {
         pub message: ::std::string::String,
     }
@@ -2023,6 +2063,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Event {
         ///Unix seconds.
         #[serde(rename = "endsAt")]
@@ -2047,6 +2088,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventUpdate {
         #[serde(
             rename = "endsAt",
@@ -2074,6 +2116,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ExternalPayment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -2124,6 +2167,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalPaymentCurrency(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentCurrency {
         type Target = ::std::string::String;
@@ -2190,6 +2234,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalPaymentExternalPaymentId(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentExternalPaymentId {
         type Target = ::std::string::String;
@@ -2256,6 +2301,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ExternalPaymentStatus {
         #[serde(rename = "captured")]
         Captured,
@@ -2311,6 +2357,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalProperties(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
@@ -2351,6 +2398,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FailureEnvelope {
         ///null or an empty array.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2373,6 +2421,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleId {
         Int64(i64),
         String(::std::string::String),
@@ -2398,6 +2447,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FreeTrial {
         pub duration: i32,
         #[serde(rename = "type")]
@@ -2421,6 +2471,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum FreeTrialType {
         #[serde(rename = "day")]
         Day,
@@ -2475,6 +2526,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestriction {
         pub countries: ::std::vec::Vec<GeoRestrictionCountriesItem>,
         #[serde(rename = "type")]
@@ -2498,6 +2550,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GeoRestrictionCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionCountriesItem {
         type Target = ::std::string::String;
@@ -2565,6 +2618,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum GeoRestrictionType {
         #[serde(rename = "whitelist")]
         Whitelist,
@@ -2620,6 +2674,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestrictionUpdate {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub countries: ::std::vec::Vec<GeoRestrictionUpdateCountriesItem>,
@@ -2644,6 +2699,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GeoRestrictionUpdateCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionUpdateCountriesItem {
         type Target = ::std::string::String;
@@ -2713,6 +2769,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum GeoRestrictionUpdateType {
         #[serde(rename = "whitelist")]
         Whitelist,
@@ -2772,6 +2829,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GetOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for GetOfferOfferId {
         type Target = ::std::string::String;
@@ -2834,6 +2892,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Gift {
         ///Gift code, e.g. 1A2B-3C4D.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2881,6 +2940,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GiftCode(::std::string::String);
     impl ::std::ops::Deref for GiftCode {
         type Target = ::std::string::String;
@@ -2943,6 +3003,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftDeliveryDetails {
         ///Unix seconds.
         #[serde(
@@ -2979,6 +3040,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GiftDeliveryDetailsPersonalNote(::std::string::String);
     impl ::std::ops::Deref for GiftDeliveryDetailsPersonalNote {
         type Target = ::std::string::String;
@@ -3041,6 +3103,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftRedeem {
         ///IPv4 or IPv6 address.
         #[serde(
@@ -3069,6 +3132,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftUpdate {
         #[serde(
             rename = "deliveryDetails",
@@ -3090,6 +3154,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftVerification {
         #[serde(
             rename = "extendedSubscriptionId",
@@ -3134,6 +3199,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListCampaignsCouponCode(::std::string::String);
     impl ::std::ops::Deref for ListCampaignsCouponCode {
         type Target = ::std::string::String;
@@ -3201,6 +3267,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListPassesTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListPassesTransactionId {
         type Target = ::std::string::String;
@@ -3267,6 +3334,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListSubscriptionsTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListSubscriptionsTransactionId {
         type Target = ::std::string::String;
@@ -3330,6 +3398,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MessageOnly {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -3348,6 +3417,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Offer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3457,6 +3527,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferCreate {
         #[serde(
             rename = "appStoreProductIds",
@@ -3538,6 +3609,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferCreateDescription {
         type Target = ::std::string::String;
@@ -3602,6 +3674,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferCreateImageUrl {
         type Target = ::std::string::String;
@@ -3666,6 +3739,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferCreateTitle {
         type Target = ::std::string::String;
@@ -3725,6 +3799,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<EntitlementDuration>,
@@ -3755,6 +3830,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferEntitlementExpirationPolicy {
         #[serde(rename = "fixed-date")]
         FixedDate,
@@ -3811,6 +3887,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlementInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<EntitlementDuration>,
@@ -3834,6 +3911,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalization {
         pub active: bool,
         #[serde(rename = "countryCode")]
@@ -3873,6 +3951,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -3936,6 +4015,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreate {
         #[serde(rename = "countryCode")]
         pub country_code: OfferLocalizationCreateCountryCode,
@@ -3972,6 +4052,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateCountryCode {
         type Target = ::std::string::String;
@@ -4041,6 +4122,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateDescription {
         type Target = ::std::string::String;
@@ -4107,6 +4189,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateTitle {
         type Target = ::std::string::String;
@@ -4171,6 +4254,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<OfferLocalizationUpdateDescription>,
@@ -4207,6 +4291,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateDescription {
         type Target = ::std::string::String;
@@ -4273,6 +4358,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateTitle {
         type Target = ::std::string::String;
@@ -4337,6 +4423,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPause {
         #[serde(
             rename = "maxBillingCycles",
@@ -4362,6 +4449,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -4421,6 +4509,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferTags(pub ::std::vec::Vec<OfferTagsItem>);
     impl ::std::ops::Deref for OfferTags {
         type Target = ::std::vec::Vec<OfferTagsItem>;
@@ -4451,6 +4540,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferTagsItem(::std::string::String);
     impl ::std::ops::Deref for OfferTagsItem {
         type Target = ::std::string::String;
@@ -4520,6 +4610,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferType {
         #[serde(rename = "subscription")]
         Subscription,
@@ -4583,6 +4674,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferUpdate {
         #[serde(
             rename = "appStoreProductIds",
@@ -4650,6 +4742,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateDescription {
         type Target = ::std::string::String;
@@ -4714,6 +4807,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateImageUrl {
         type Target = ::std::string::String;
@@ -4778,6 +4872,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateTitle {
         type Target = ::std::string::String;
@@ -4845,6 +4940,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateUrl {
         type Target = ::std::string::String;
@@ -4905,6 +5001,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Order {
         #[serde(
             rename = "billingAddress",
@@ -4987,6 +5084,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderCreate {
         #[serde(
             rename = "billingAddress",
@@ -5075,6 +5173,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderPriceBreakdown {
         #[serde(
             rename = "customerServiceFee",
@@ -5121,6 +5220,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderUpdate {
         #[serde(
             rename = "buyAsAGift",
@@ -5157,6 +5257,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Pass {
         #[serde(
             rename = "customerId",
@@ -5229,6 +5330,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassCreate {
         #[serde(rename = "customerId")]
         pub customer_id: i64,
@@ -5276,6 +5378,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PassCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for PassCreateExternalId {
         type Target = ::std::string::String;
@@ -5335,6 +5438,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassLink {
         ///Unix seconds.
         pub date: i64,
@@ -5360,6 +5464,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PassStatus {
         #[serde(rename = "active")]
         Active,
@@ -5419,6 +5524,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassTerminate {
         #[serde(
             rename = "terminationType",
@@ -5444,6 +5550,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PassTerminateTerminationType {
         #[serde(rename = "publisherCancel")]
         PublisherCancel,
@@ -5504,6 +5611,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassUpdate {
         ///Unix seconds; null makes the pass never expire.
         #[serde(
@@ -5534,6 +5642,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PasswordResetRequest {
         #[serde(
             rename = "customerEmail",
@@ -5562,6 +5671,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -5677,6 +5787,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentCreate {
         ExternalPayment(ExternalPayment),
         CleengManagedPayment(CleengManagedPayment),
@@ -5700,6 +5811,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentCreated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -5721,6 +5833,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetails {
         ///true when Cleeng uses these details for renewals.
         pub active: bool,
@@ -5769,6 +5882,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailsCreate {
         #[serde(default = "defaults::default_bool::<true>")]
         pub active: bool,
@@ -5801,6 +5915,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailsEnvelope {
         pub data: PaymentDetails,
         pub message: ::std::string::String,
@@ -5820,6 +5935,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(
             rename = "autoTerminate",
@@ -5885,6 +6001,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodCreate {
         #[serde(rename = "autoTerminate", default = "defaults::default_bool::<true>")]
         pub auto_terminate: bool,
@@ -5932,6 +6049,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateHandler(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateHandler {
         type Target = ::std::string::String;
@@ -6001,6 +6119,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateMethodName(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateMethodName {
         type Target = ::std::string::String;
@@ -6066,6 +6185,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreatePaymentGateway(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreatePaymentGateway {
         type Target = ::std::string::String;
@@ -6132,6 +6252,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateSource(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateSource {
         type Target = ::std::string::String;
@@ -6192,6 +6313,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentMethodPaymentAmountAccuracy {
         Boolean(bool),
         String(::std::string::String),
@@ -6222,6 +6344,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -6303,6 +6426,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentStatus {
         #[serde(rename = "authorized")]
         Authorized,
@@ -6377,6 +6501,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentUpdate {
         #[serde(
             rename = "externalPaymentId",
@@ -6448,6 +6573,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdatePaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -6512,6 +6638,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdateRefundType {
         #[serde(rename = "refund")]
         Refund,
@@ -6571,6 +6698,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdateStatus {
         #[serde(rename = "rejected")]
         Rejected,
@@ -6629,6 +6757,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Price {
         ///Major currency units.
         pub amount: f64,
@@ -6651,6 +6780,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceCreate {
         pub amount: f64,
         pub currency: PriceCreateCurrency,
@@ -6675,6 +6805,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PriceCreateCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCreateCurrency {
         type Target = ::std::string::String;
@@ -6741,6 +6872,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PriceCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCurrency {
         type Target = ::std::string::String;
@@ -6802,6 +6934,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceRule {
         pub amount: f64,
         ///Unix seconds.
@@ -6824,6 +6957,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -6848,6 +6982,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RedeemGiftCode(::std::string::String);
     impl ::std::ops::Deref for RedeemGiftCode {
         type Target = ::std::string::String;
@@ -6912,6 +7047,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RenewalCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::num::NonZeroU64>,
@@ -6938,6 +7074,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RenewalCycleUnit {
         #[serde(rename = "day")]
         Day,
@@ -7004,6 +7141,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Season {
         ///Unix seconds.
         #[serde(rename = "endDate")]
@@ -7026,6 +7164,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonDates {
         ///Unix seconds.
         #[serde(rename = "endDate")]
@@ -7047,6 +7186,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonGroup {
         pub id: ::uuid::Uuid,
         pub name: ::std::string::String,
@@ -7065,6 +7205,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonGroupName {
         pub name: SeasonGroupNameName,
     }
@@ -7086,6 +7227,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SeasonGroupNameName(::std::string::String);
     impl ::std::ops::Deref for SeasonGroupNameName {
         type Target = ::std::string::String;
@@ -7149,6 +7291,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Subscription {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coupon: ::std::option::Option<SubscriptionCoupon>,
@@ -7307,6 +7450,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCancel {
         #[serde(rename = "cancellationReason")]
         pub cancellation_reason: SubscriptionCancelCancellationReason,
@@ -7329,6 +7473,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCancelCancellationReason(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCancelCancellationReason {
         type Target = ::std::string::String;
@@ -7394,6 +7539,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCoupon {
         #[serde(
             rename = "discountRate",
@@ -7419,6 +7565,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCreate {
         #[serde(rename = "customerId")]
         pub customer_id: i64,
@@ -7470,6 +7617,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCreateExternalId {
         type Target = ::std::string::String;
@@ -7531,6 +7679,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionFailure {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -7555,6 +7704,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionLink {
         ///Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7582,6 +7732,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Subscription>,
@@ -7608,6 +7759,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionNextPaymentAction {
         #[serde(rename = "capture")]
         Capture,
@@ -7664,6 +7816,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionPause {
         #[serde(
             rename = "failedResumes",
@@ -7703,6 +7856,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionPauseRequest {
         #[serde(rename = "pauseDate")]
         pub pause_date: SubscriptionPauseRequestPauseDate,
@@ -7728,6 +7882,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionPauseRequestPauseDate {
         #[serde(rename = "anniversary-date")]
         AnniversaryDate,
@@ -7780,6 +7935,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionRenew {
         ///true ends the trial with this renewal.
         #[serde(rename = "convertTrial", default)]
@@ -7809,6 +7965,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionRevive {
         ///New expiry, Unix seconds.
         #[serde(rename = "expirationDate")]
@@ -7838,6 +7995,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatus {
         #[serde(rename = "active")]
         Active,
@@ -7905,6 +8063,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -7963,6 +8122,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionTerminate {
         ///Churn reason; policyViolation is on the page but not in S2.
         #[serde(rename = "terminationType")]
@@ -7986,6 +8146,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionTerminateTerminationType {
         #[serde(rename = "paymentCancel")]
         PaymentCancel,
@@ -8054,6 +8215,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionTerminationType {
         #[serde(rename = "userCancel")]
         UserCancel,
@@ -8121,6 +8283,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionUpdate {
         #[serde(
             rename = "couponCode",
@@ -8180,6 +8343,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateCouponCode(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateCouponCode {
         type Target = ::std::string::String;
@@ -8247,6 +8411,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateExternalId {
         type Target = ::std::string::String;
@@ -8311,6 +8476,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -8337,6 +8503,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionUpdateStatus {
         #[serde(rename = "active")]
         Active,
@@ -8396,6 +8563,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Switch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -8452,6 +8620,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub available: ::std::vec::Vec<SwitchOption>,
@@ -8471,6 +8640,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchCreate {
         ///Externally-managed subscriptions only (required there).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8516,6 +8686,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchCreateAlgorithm {
         #[serde(rename = "DEFERRED")]
         Deferred,
@@ -8577,6 +8748,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchCreateSwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -8640,6 +8812,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -8695,6 +8868,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -8731,6 +8905,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOptionReason {
         ///e.g. PAYMENT_GATEWAY_NOT_SUPPORTED, RECURRING_PROCESS_ALREADY_STARTED, ALREADY_HAS_ACCESS, TO_OFFER_COUNTRY_NOT_ALLOWED, TO_FREE_OFFER_NOT_ALLOWED, SUBSCRIPTION_WITH_COUPON_NOT_ALLOWED, MISSING_PAYMENT_DETAILS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8756,6 +8931,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -8822,6 +8998,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchUpdate {
         ///Cleeng payment id; only with status finished (name inferred).
         #[serde(
@@ -8850,6 +9027,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchUpdateStatus {
         #[serde(rename = "cancelled")]
         Cancelled,
@@ -8904,6 +9082,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransferRequest {
         ///Target customer.
         #[serde(rename = "customerId")]
@@ -8927,6 +9106,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -8996,6 +9176,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -9063,6 +9244,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferOfferId {
         type Target = ::std::string::String;
@@ -9129,6 +9311,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct VerifyGiftCode(::std::string::String);
     impl ::std::ops::Deref for VerifyGiftCode {
         type Target = ::std::string::String;
@@ -9193,6 +9376,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointConfig {
         ///Event filters, e.g. by paymentMethodId.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]

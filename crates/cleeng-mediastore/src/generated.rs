@@ -19,6 +19,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AddAdyenPaymentDetailsRequest {
         #[serde(
             rename = "attemptAuthentication",
@@ -69,6 +70,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AddAdyenPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -88,6 +90,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenAction(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -122,6 +125,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenActionResult {
         pub action: AdyenAction,
     }
@@ -143,6 +147,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AdyenAuthentication {
         #[serde(rename = "always")]
         Always,
@@ -202,6 +207,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenBillingAddress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
@@ -238,6 +244,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenInitialPaymentRequest {
         #[serde(
             rename = "attemptAuthentication",
@@ -306,6 +313,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenInitialPaymentRequestReturnUrl(::std::string::String);
     impl ::std::ops::Deref for AdyenInitialPaymentRequestReturnUrl {
         type Target = ::std::string::String;
@@ -368,6 +376,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum AdyenPaymentDetailsOutcome {
         PaymentDetailsResult(AdyenPaymentDetailsResult),
         ActionResult(AdyenActionResult),
@@ -390,6 +399,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentDetailsResult {
         #[serde(rename = "paymentDetails")]
         pub payment_details: PaymentDetail,
@@ -408,6 +418,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenPaymentMethods(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -443,6 +454,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentMethodsRequest {
         ///Checkout only; leave out when adding payment details.
         #[serde(
@@ -465,6 +477,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum AdyenPaymentOutcome {
         PaymentResult(AdyenPaymentResult),
         ActionResult(AdyenActionResult),
@@ -487,6 +500,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentResult {
         pub payment: Payment,
     }
@@ -503,6 +517,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonPaymentRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -529,6 +544,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonReceipt {
         #[serde(
             rename = "receiptId",
@@ -554,6 +570,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidPaymentRequest {
         ///For introductory offers.
         #[serde(
@@ -587,6 +604,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidReceipt {
         #[serde(
             rename = "developerPayload",
@@ -642,6 +660,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppStoreName {
         #[serde(rename = "amazon")]
         Amazon,
@@ -713,6 +732,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppStoreProductIds {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android: ::std::option::Option<::std::string::String>,
@@ -737,6 +757,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppleAppType {
         #[serde(rename = "ios")]
         Ios,
@@ -791,6 +812,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApplePaymentRequest {
         #[serde(rename = "appType")]
         pub app_type: AppleAppType,
@@ -824,6 +846,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApplyCouponRequest {
         #[serde(rename = "couponCode")]
         pub coupon_code: ::std::string::String,
@@ -842,6 +865,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AuthTokens {
         #[serde(
             rename = "customerId",
@@ -878,6 +902,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BillingCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -901,6 +926,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Campaign {
         ///Fraction from 0.01 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -949,6 +975,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignPaymentType {
         #[serde(rename = "all")]
         All,
@@ -1012,6 +1039,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignStatus {
         #[serde(rename = "active")]
         Active,
@@ -1071,6 +1099,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureAnswers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -1135,6 +1164,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureSetting {
         ///String, or an object for composite keys (name, address).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1167,6 +1197,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureStatus {
         #[serde(
             rename = "isCaptureEnabled",
@@ -1194,6 +1225,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConsentChoice {
         pub name: ::std::string::String,
         pub state: ConsentState,
@@ -1217,6 +1249,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConsentState {
         #[serde(rename = "accepted")]
         Accepted,
@@ -1271,6 +1304,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateAdyenPaymentResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1289,6 +1323,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateOrderRequest {
         #[serde(
             rename = "buyAsAGift",
@@ -1340,6 +1375,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1358,6 +1394,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaymentWithoutDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1376,6 +1413,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaypalPaymentDetailsTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1394,6 +1432,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaypalTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1413,6 +1452,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomAnswer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
@@ -1438,6 +1478,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1502,6 +1543,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsent {
         #[serde(
             rename = "customerId",
@@ -1548,6 +1590,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub consents: ::std::vec::Vec<CustomerConsent>,
@@ -1566,6 +1609,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerOffer {
         #[serde(
             rename = "customerCurrency",
@@ -1674,6 +1718,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerOfferPause {
         #[serde(
             rename = "failedResumes",
@@ -1710,6 +1755,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeletePaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(
@@ -1732,6 +1778,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeletedPaymentDetails {
         #[serde(
             rename = "paymentDetailsId",
@@ -1753,6 +1800,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeliveryDetails {
         ///Unix seconds.
         #[serde(
@@ -1786,6 +1834,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Duration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -1809,6 +1858,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Entitlement {
         #[serde(
             rename = "accessGranted",
@@ -1834,6 +1884,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorEnvelope {
         ///Machine code such as USER0002, AUTH0001, CPT0002 or ADYEN0002.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1863,6 +1914,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ErrorList(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for ErrorList {
         type Target = ::std::vec::Vec<::std::string::String>;
@@ -1888,6 +1940,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentDetailsRequest {
         ///Drop-in onAdditionalDetails state.data.details.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -1913,6 +1966,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1931,6 +1985,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentRequest {
         ///Drop-in onAdditionalDetails state.data.details (redirectResult, threeDSResult, ...).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -1957,6 +2012,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1976,6 +2032,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleAmount {
         Number(f64),
         String(::std::string::String),
@@ -2002,6 +2059,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleId {
         Int64(i64),
         String(::std::string::String),
@@ -2028,6 +2086,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FreeTrial {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<i32>,
@@ -2052,6 +2111,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum FreeTrialType {
         #[serde(rename = "day")]
         Day,
@@ -2107,6 +2167,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestriction {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub countries: ::std::vec::Vec<::std::string::String>,
@@ -2126,6 +2187,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetAdyenPaymentMethodsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2144,6 +2206,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetAvailableSwitchesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2162,6 +2225,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCaptureStatusResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2180,6 +2244,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCustomerConsentsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2198,6 +2263,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2216,6 +2282,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetEntitlementsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2234,6 +2301,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2252,6 +2320,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetLocalesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2270,6 +2339,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferForCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2288,6 +2358,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2306,6 +2377,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferV2Response {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2324,6 +2396,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2342,6 +2415,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetPublisherConsentsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2360,6 +2434,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetSwitchResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2379,6 +2454,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Gift {
         ///Gift code such as 1A2B-3C4D.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2420,6 +2496,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftVerification {
         #[serde(
             rename = "extendedSubscriptionId",
@@ -2457,6 +2534,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCampaignsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2475,6 +2553,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerOffersResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2494,6 +2573,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerOffersResponseResponseData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<CustomerOffer>,
@@ -2511,6 +2591,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerPassesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2529,6 +2610,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerSubscriptionsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2547,6 +2629,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerTransactionsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2565,6 +2648,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListOffersResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2583,6 +2667,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2601,6 +2686,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListPaymentMethodsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2619,6 +2705,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListSwitchesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2638,6 +2725,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Locales {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -2664,6 +2752,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct LoginCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2682,6 +2771,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct LoginRequest {
         ///Stored as the last user IP; used for geo rules.
         #[serde(
@@ -2717,6 +2807,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Offer {
         #[serde(
             rename = "accessGranted",
@@ -2937,6 +3028,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OfferContentExternalId {
         Int64(i64),
         String(::std::string::String),
@@ -2963,6 +3055,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
@@ -2991,6 +3084,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEvent {
         #[serde(
             rename = "endsAt",
@@ -3019,6 +3113,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OfferExpiresAt {
         Int64(i64),
         String(::std::string::String),
@@ -3049,6 +3144,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferKind {
         #[serde(rename = "subscription")]
         Subscription,
@@ -3112,6 +3208,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalization {
         #[serde(
             rename = "countryCode",
@@ -3152,6 +3249,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPause {
         #[serde(
             rename = "maxBillingCycles",
@@ -3177,6 +3275,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -3240,6 +3339,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferTypeFilter {
         #[serde(rename = "subscription")]
         Subscription,
@@ -3303,6 +3403,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3406,6 +3507,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Order {
         ///Shape not documented.
         #[serde(
@@ -3501,6 +3603,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OrderCouponId {
         Int64(i64),
         String(::std::string::String),
@@ -3527,6 +3630,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderCustomer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -3547,6 +3651,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderDiscount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied: ::std::option::Option<bool>,
@@ -3569,6 +3674,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderIdRequest {
         #[serde(rename = "orderId")]
         pub order_id: i64,
@@ -3587,6 +3693,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderOffer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -3611,6 +3718,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -3633,6 +3741,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Pass {
         #[serde(
             rename = "customerId",
@@ -3697,6 +3806,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Pass>,
@@ -3714,6 +3824,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PasswordResetRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -3752,6 +3863,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PauseDate {
         #[serde(rename = "anniversary-date")]
         AnniversaryDate,
@@ -3802,6 +3914,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PauseSubscriptionRequest {
         #[serde(rename = "pauseDate")]
         pub pause_date: PauseDate,
@@ -3823,6 +3936,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -3930,6 +4044,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentCouponId {
         Int64(i64),
         String(::std::string::String),
@@ -3956,6 +4071,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetail {
         ///Used by Cleeng for renewals.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4009,6 +4125,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailList {
         #[serde(
             rename = "paymentDetails",
@@ -4031,6 +4148,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentExternalPaymentId {
         Int64(i64),
         String(::std::string::String),
@@ -4057,6 +4175,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -4092,6 +4211,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -4118,6 +4238,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodSpecificParams {
         #[serde(
             rename = "cardExpirationDate",
@@ -4167,6 +4288,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaypalPaymentDetailsRequest {
         #[serde(rename = "cancelUrl")]
         pub cancel_url: ::std::string::String,
@@ -4190,6 +4312,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaypalPaymentRequest {
         #[serde(rename = "cancelUrl")]
         pub cancel_url: ::std::string::String,
@@ -4221,6 +4344,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Price {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4248,6 +4372,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceBreakdown {
         #[serde(
             rename = "customerServiceFee",
@@ -4294,6 +4419,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4318,6 +4444,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PublisherConsent {
         #[serde(
             rename = "broadcasterId",
@@ -4357,6 +4484,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PublisherConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub consents: ::std::vec::Vec<PublisherConsent>,
@@ -4374,6 +4502,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RedeemGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4397,6 +4526,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RedeemMode {
         #[serde(rename = "NEW")]
         New,
@@ -4456,6 +4586,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RedeemRefusalReason {
         #[serde(rename = "REDEEMED")]
         Redeemed,
@@ -4543,6 +4674,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RedirectUrl {
         #[serde(
             rename = "redirectUrl",
@@ -4563,6 +4695,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RefreshTokenRequest {
         #[serde(rename = "refreshToken")]
         pub refresh_token: ::cleeng_runtime::Secret,
@@ -4580,6 +4713,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RefreshTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4598,6 +4732,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequest {
         ///reCAPTCHA token, needed when reCAPTCHA is enabled.
         #[serde(
@@ -4672,6 +4807,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequestFirstName(::std::string::String);
     impl ::std::ops::Deref for RegisterCustomerRequestFirstName {
         type Target = ::std::string::String;
@@ -4741,6 +4877,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequestLastName(::std::string::String);
     impl ::std::ops::Deref for RegisterCustomerRequestLastName {
         type Target = ::std::string::String;
@@ -4805,6 +4942,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RegisterCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4823,6 +4961,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RequestPasswordResetResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -4845,6 +4984,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RevokeRefreshTokensResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -4868,6 +5008,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuOrder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4897,6 +5038,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuPaymentRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -4922,6 +5064,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SsoLoginRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -4945,6 +5088,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SsoLoginResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4964,6 +5108,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Subscription {
         #[serde(
             rename = "expiresAt",
@@ -5045,6 +5190,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Subscription>,
@@ -5063,6 +5209,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionStatusChange {
         #[serde(
             rename = "expiresAt",
@@ -5095,6 +5242,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatusRequest {
         #[serde(rename = "active")]
         Active,
@@ -5154,6 +5302,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Switch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -5208,6 +5357,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub available: ::std::vec::Vec<SwitchOption>,
@@ -5237,6 +5387,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -5296,6 +5447,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -5356,6 +5508,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<SwitchReasonCode>,
@@ -5380,6 +5533,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchReasonCode {
         #[serde(rename = "PAYMENT_GATEWAY_NOT_SUPPORTED")]
         PaymentGatewayNotSupported,
@@ -5481,6 +5635,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -5547,6 +5702,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchSubscriptionRequest {
         #[serde(rename = "switchDirection")]
         pub switch_direction: SwitchDirection,
@@ -5567,6 +5723,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -5590,6 +5747,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Transaction {
         #[serde(
             rename = "applicableTax",
@@ -5742,6 +5900,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransactionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Transaction>,
@@ -5764,6 +5923,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TransactionTargetType {
         #[serde(rename = "giftId")]
         GiftId,
@@ -5818,6 +5978,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UndocumentedEnvelope {
         pub errors: ErrorList,
         ///Not documented.
@@ -5840,6 +6001,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCaptureAnswersResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -5863,6 +6025,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateConfirmation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -5880,6 +6043,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateConsentsRequest {
         pub consents: ::std::vec::Vec<ConsentChoice>,
     }
@@ -5896,6 +6060,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerConsentsResponse {
         pub errors: ErrorList,
         #[serde(
@@ -5918,6 +6083,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequest {
         #[serde(
             rename = "confirmationPassword",
@@ -5966,6 +6132,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequestFirstName(::std::string::String);
     impl ::std::ops::Deref for UpdateCustomerRequestFirstName {
         type Target = ::std::string::String;
@@ -6034,6 +6201,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequestLastName(::std::string::String);
     impl ::std::ops::Deref for UpdateCustomerRequestLastName {
         type Target = ::std::string::String;
@@ -6097,6 +6265,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerResponse {
         pub errors: ErrorList,
         #[serde(
@@ -6118,6 +6287,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionRequest {
         #[serde(
             rename = "cancellationReason",
@@ -6148,6 +6318,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionRequestCancellationReason(
         ::std::string::String,
     );
@@ -6213,6 +6384,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionResponse {
         pub errors: ErrorList,
         #[serde(
@@ -6234,6 +6406,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateGiftRequest {
         #[serde(rename = "deliveryDetails")]
         pub delivery_details: DeliveryDetails,
@@ -6251,6 +6424,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -6270,6 +6444,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateOrderRequest {
         #[serde(
             rename = "buyAsAGift",
@@ -6306,6 +6481,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -6324,6 +6500,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdatePasswordRequest {
         #[serde(
             rename = "customerEmail",
@@ -6361,6 +6538,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdatePasswordResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -6383,6 +6561,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateSwitchRequest {
         pub status: UpdateSwitchStatus,
     }
@@ -6404,6 +6583,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum UpdateSwitchStatus {
         #[serde(rename = "cancelled")]
         Cancelled,
@@ -6454,6 +6634,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct VerifyGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]

@@ -20,6 +20,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CapturePaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -55,6 +56,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengDateTime {
         DateTime(::chrono::DateTime<::chrono::offset::Utc>),
         Int64(i64),
@@ -117,6 +119,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengDecimal {
         Double(f64),
         String(::std::string::String),
@@ -143,6 +146,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengId {
         Int64(i64),
         String(::std::string::String),
@@ -169,6 +173,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsentUpdatedData {
         #[serde(
             rename = "consentName",
@@ -200,6 +205,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRegisteredData {
         #[serde(
             rename = "customerEmail",
@@ -232,6 +238,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRequestedPasswordResetData {
         ///Link the customer follows to set a new password (a URL carrying a reset token).
         #[serde(
@@ -254,6 +261,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
@@ -274,6 +282,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -294,6 +303,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeList {
         pub data: ::std::vec::Vec<EventTypeGroup>,
     }
@@ -311,6 +321,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InappPurchaseSyncResultData {
         ///Whether access was granted (inferred).
         #[serde(
@@ -345,6 +356,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct InappPurchaseValidationFailedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -380,6 +392,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InappPurchaseValidationSucceededData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -471,6 +484,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum InappPurchaseValidationSucceededDataResult {
         SubscriptionSynchronized,
         SubscriptionRevived,
@@ -527,6 +541,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferCreatedData {
         #[serde(
             rename = "createdAt",
@@ -553,6 +568,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferDeactivatedData {
         #[serde(
             rename = "deactivatedAt",
@@ -579,6 +595,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPriceChangedData {
         #[serde(
             rename = "offerId",
@@ -605,6 +622,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferUpdatedData {
         #[serde(
             rename = "offerId",
@@ -631,6 +649,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassCreatedData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -680,6 +699,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassExpirationChangedData {
         #[serde(
             rename = "customerEmail",
@@ -731,6 +751,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassTerminatedData {
         #[serde(
             rename = "customerEmail",
@@ -772,6 +793,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentDetailsDeactivatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -807,6 +829,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RefundPaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -842,6 +865,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RetryPolicy(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -877,6 +901,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCreatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -912,6 +937,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentAuthorisationData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -994,6 +1020,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentCaptureData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1077,6 +1104,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForTerminationData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1112,6 +1140,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionSwitchCancelledData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1147,6 +1176,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionTerminatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1182,6 +1212,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransactionCreatedData {
         #[serde(
             rename = "applicableTax",
@@ -1301,6 +1332,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpoint {
         #[serde(
             rename = "createdAt",
@@ -1350,6 +1382,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointCreate {
         ///Event types (topics) to subscribe to.
         #[serde(
@@ -1382,6 +1415,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointList {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
     }
@@ -1398,6 +1432,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointPage {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
         ///Cursor for the next page, absent or null on the last page.
@@ -1420,6 +1455,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointResponse {
         pub data: WebhookEndpoint,
     }
@@ -1441,6 +1477,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum WebhookEndpointStatus {
         #[serde(rename = "active")]
         Active,
@@ -1496,6 +1533,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointUpdate {
         #[serde(
             rename = "eventTypes",
@@ -1528,6 +1566,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointWithSecret {
         #[serde(
             rename = "createdAt",
@@ -1573,6 +1612,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointWithSecretResponse {
         pub data: WebhookEndpointWithSecret,
     }
@@ -1589,6 +1629,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEnvelope {
         ///Publisher id the event belongs to (same value as publisherId).
         #[serde(rename = "broadcasterId")]
@@ -1612,6 +1653,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct WebhookSigning(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1646,6 +1688,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookSigningWithSecret {
         ///Signature algorithm (HMAC-SHA256 per Cleeng's guide; key name inferred).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
