@@ -11,6 +11,9 @@ mod checkout;
 #[path = "../examples/device_pairing.rs"]
 mod device_pairing;
 #[allow(dead_code)]
+#[path = "../examples/migrating_from_jsonrpc.rs"]
+mod migrating_from_jsonrpc;
+#[allow(dead_code)]
 #[path = "../examples/offer_update.rs"]
 mod offer_update;
 #[allow(dead_code)]
@@ -86,5 +89,17 @@ async fn webhook_receiver_verifies_the_signed_events() {
     let deliveries = mock.deliveries();
     assert_eq!(deliveries.len(), 2);
     assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn migrating_from_jsonrpc_gets_the_same_answers_both_ways() {
+    let mock = MockServer::start().await;
+    let outcome = migrating_from_jsonrpc::run(migrating_from_jsonrpc::Target::mock(&mock)).await.unwrap();
+    // The seeded subscription and the one created through Core, listed by both APIs.
+    assert_eq!(outcome.rest_ids.len(), 2, "{outcome:?}");
+    assert!(outcome.legacy_ids.contains(&outcome.created), "{outcome:?}");
+    assert_eq!(outcome.rest_ids, outcome.legacy_ids);
+    assert!(outcome.rest_access && outcome.legacy_access);
     assert_clean(&mock);
 }

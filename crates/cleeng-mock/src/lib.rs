@@ -33,6 +33,9 @@
 //! * offers carry a version: `ETag` on conditional reads, `If-None-Match` → 304,
 //!   stale `If-Match` → 412, a no-op write with `If-Match` → 204;
 //! * device pairing: a code is generated, authorized with a customer JWT, then checked for tokens;
+//! * the legacy JSON-RPC endpoint ([`MockServer::legacy_url`]) answers `generateCustomerToken`,
+//!   `getAccessStatus`, `getAccessibleTags` and `listCustomerSubscriptions` from the same state
+//!   (a subscription created through Core is listed there);
 //! * webhook endpoints registered through the Webhooks API receive signed deliveries
 //!   (`customerRegistered`, `transactionCreated`, `subscriptionCreated`, `offerUpdated`) before
 //!   the triggering call returns; [`MockServer::deliveries`] lists them.
@@ -43,6 +46,7 @@
 #![warn(missing_docs)]
 
 mod journeys;
+mod jsonrpc;
 mod jwt;
 mod schema;
 mod server;
@@ -162,6 +166,12 @@ impl MockServer {
     /// The base URL of one family, for `Environment::Custom`, e.g. `http://127.0.0.1:41234/core`.
     pub fn url_for(&self, family: Family) -> String {
         format!("{}{}", self.url(), family.prefix())
+    }
+
+    /// The base URL of the legacy JSON-RPC API, for `Environment::Custom` with `cleeng-legacy`
+    /// (the client appends `/3.0/json-rpc`), e.g. `http://127.0.0.1:41234/legacy`.
+    pub fn legacy_url(&self) -> String {
+        format!("{}{}", self.url(), jsonrpc::PREFIX)
     }
 
     /// The bound address.
