@@ -45,10 +45,7 @@ pub(crate) fn handle(shared: &Shared, state: &mut State, call: &Call<'_>, events
             Some(c) => Outcome::json(200, json!({ "success": true, "message": "", "data": core_customer(c) })),
             None => Outcome::fail(&[404], "Customer not found", "NOTFOUND"),
         },
-        (Core, "listOffers") => {
-            let offers: Vec<Value> = state.offers.values().map(core_offer).collect();
-            Outcome::json(200, Value::Array(offers))
-        }
+        (Core, "listOffers") => core_list_offers(state, call),
         (Core, "getOffer") => core_get_offer(state, call),
         (Core, "updateOffer") => core_update_offer(state, call, events),
         (Core, "createSubscription") => core_create_subscription(state, call, events),
@@ -274,6 +271,24 @@ fn ms_offer_v2(o: &Offer) -> Value {
     })
 }
 
+/// Core's offer list: `x-total-count` always; a list `ETag` (from the offers' versions) on
+/// conditional requests, and 304 when `If-None-Match` still matches, as the spec promises.
+fn core_list_offers(state: &State, call: &Call<'_>) -> Outcome {
+    let offers: Vec<Value> = state.offers.values().map(core_offer).collect();
+    let version: u64 = state.offers.values().map(|o| o.version).sum();
+    let etag = format!("\"offers-{}-{version}\"", state.offers.len());
+    let mut headers = vec![("x-total-count".to_string(), offers.len().to_string())];
+    if let Some(tag) = call.header("if-none-match") {
+        headers.push(("ETag".into(), etag.clone()));
+        if etag_matches(tag, &etag) {
+            return Outcome::Empty { status: 304, headers };
+        }
+    } else if call.header("if-match").is_some() {
+        headers.push(("ETag".into(), etag));
+    }
+    Outcome::Json { status: 200, facts: Value::Array(offers), headers }
+}
+
 fn ms_list_offers(state: &State) -> Outcome {
     let offers: Vec<Value> = state.offers.values().map(ms_offer_v2).collect();
     let total = offers.len().to_string();
@@ -465,7 +480,6 @@ fn ms_subscription(s: &Subscription) -> Value {
         "offerId": s.offer_id,
         "status": s.status,
         "expiresAt": s.date_to,
-        "nextPaymentAt": s.date_to,
     })
 }
 

@@ -45,6 +45,7 @@
 
 #![warn(missing_docs)]
 
+mod drift;
 mod journeys;
 mod jsonrpc;
 mod jwt;
@@ -57,6 +58,7 @@ pub mod webhooks;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use drift::Drift;
 pub use jwt::KEY_ID;
 pub use spec::Family;
 pub use webhooks::SIGNATURE_HEADER;
@@ -69,6 +71,7 @@ pub use state::{
 pub struct MockConfig {
     port: u16,
     publisher_token: Option<String>,
+    drift: std::collections::BTreeMap<String, Vec<Drift>>,
 }
 
 impl MockConfig {
@@ -87,6 +90,15 @@ impl MockConfig {
     /// sends the right one.
     pub fn publisher_token(mut self, token: impl Into<String>) -> Self {
         self.publisher_token = Some(token.into());
+        self
+    }
+
+    /// Makes the answers of `operation_id` drift from the spec in this way (for testing tools
+    /// that compare a server with the specs, such as `cargo xtask probe`). Name it
+    /// `family.operationId` (`core.listOffers`) when several families share the operationId.
+    /// May be repeated.
+    pub fn drift(mut self, operation_id: impl Into<String>, drift: Drift) -> Self {
+        self.drift.entry(operation_id.into()).or_default().push(drift);
         self
     }
 }
@@ -137,7 +149,9 @@ impl MockServer {
 
     /// Starts a mock with options.
     pub async fn start_with(config: MockConfig) -> Result<MockServer, StartError> {
-        let shared = Arc::new(server::Shared::new(config.publisher_token).map_err(StartError::Setup)?);
+        let mut shared = server::Shared::new(config.publisher_token).map_err(StartError::Setup)?;
+        shared.hooks.drift = config.drift;
+        let shared = Arc::new(shared);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(|source| StartError::Bind { port: config.port, source })?;
@@ -188,6 +202,12 @@ impl MockServer {
     /// a non-empty list means the mock or a spec needs fixing).
     pub fn violations(&self) -> Vec<String> {
         self.shared.state().violations.clone()
+    }
+
+    /// Requests received so far, by upper-case method (`GET`, `POST`...): lets a test prove
+    /// that a client sent no write.
+    pub fn requests_by_method(&self) -> std::collections::BTreeMap<String, u64> {
+        self.shared.hooks.requests()
     }
 
     /// A customer JWT for `customer_id`, signed like the ones login returns (for tests that

@@ -16,6 +16,7 @@ fn usage() -> ! {
 #[tokio::main]
 async fn main() {
     let mut config = MockConfig::new().port(8787);
+    let mut token: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -24,7 +25,10 @@ async fn main() {
                 None => usage(),
             },
             "--publisher-token" => match args.next() {
-                Some(token) => config = config.publisher_token(token),
+                Some(t) => {
+                    config = config.publisher_token(t.clone());
+                    token = Some(t);
+                }
                 None => usage(),
             },
             "-h" | "--help" => usage(),
@@ -42,13 +46,24 @@ async fn main() {
     for family in Family::ALL {
         println!("  {:<10} {}", family.name(), server.url_for(family));
     }
+    match &token {
+        Some(_) => println!("  publisher token: only the one given with --publisher-token (X-Publisher-Token)"),
+        None => println!("  publisher token: any non-empty X-Publisher-Token value"),
+    }
+    println!("  customer JWT: the one MediaStore login returns (signed by the mock, key id {})", cleeng_mock::KEY_ID);
+    println!("  Integration Hub secret: any non-empty bearer value");
     println!(
         "  demo customer: {} / {} (id {})",
         cleeng_mock::DEMO_EMAIL,
         cleeng_mock::DEMO_PASSWORD,
         cleeng_mock::DEMO_CUSTOMER_ID
     );
-    println!("  offers: {} (subscription), {} (pass)", cleeng_mock::DEMO_SUBSCRIPTION_OFFER, cleeng_mock::DEMO_PASS_OFFER);
+    println!(
+        "  offers: {sub}_US (subscription), {pass}_US (pass); short ids {sub}, {pass}",
+        sub = cleeng_mock::DEMO_SUBSCRIPTION_OFFER,
+        pass = cleeng_mock::DEMO_PASS_OFFER
+    );
+    println!("  publisher id: {}", cleeng_mock::PUBLISHER_ID);
     let _ = tokio::signal::ctrl_c().await;
     server.stop();
 }

@@ -1,0 +1,158 @@
+//! Secrets and personal data out of samples and fixtures: emails, names, tokens, passwords,
+//! addresses, IPs and codes are replaced by placeholders of the same JSON type (and, for
+//! fixtures, of a shape that still decodes: an email stays an email).
+
+use serde_json::{Map, Value};
+
+/// Field-name fragments whose string values are always replaced.
+const SECRET_KEYS: [&str; 9] = [
+    "token",
+    "jwt",
+    "password",
+    "secret",
+    "code",
+    "signature",
+    "authorization",
+    "cookie",
+    "key",
+];
+/// Field-name fragments for personal data.
+const PERSONAL_KEYS: [&str; 10] = [
+    "email", "name", "address", "street", "city", "zip", "postal", "phone", "ip", "birth",
+];
+
+fn matches(key: &str, fragments: &[&str]) -> bool {
+    let key = key.to_ascii_lowercase();
+    fragments.iter().any(|f| {
+        if *f == "ip" {
+            key == "ip"
+                || key.ends_with("ip") && key.len() > 2 && key.contains("customer")
+                || key.contains("ipaddress")
+                || key == "customerip"
+        } else if *f == "code" {
+            key.ends_with("code")
+                && !key.contains("country")
+                && !key.contains("currency")
+                && !key.contains("error")
+                && !key.contains("coupon")
+                && !key.contains("status")
+                && !key.contains("language")
+                && !key.contains("locale")
+        } else if *f == "name" {
+            key.ends_with("name")
+                && !key.contains("device")
+                && !key.contains("offer")
+                && !key.contains("plan")
+                && !key.contains("event")
+                && !key.contains("type")
+                && !key.contains("file")
+        } else {
+            key.contains(f)
+        }
+    })
+}
+
+fn looks_secret(s: &str) -> bool {
+    let jwt = s.starts_with("eyJ") && s.matches('.').count() == 2;
+    let ip = s.split('.').count() == 4
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    jwt || ip || (s.contains('@') && s.contains('.'))
+}
+
+/// A placeholder for the string `s` found under `key`, of the same kind.
+fn placeholder(key: &str, s: &str) -> String {
+    let k = key.to_ascii_lowercase();
+    if s.contains('@') || k.contains("email") {
+        "customer@example.com".into()
+    } else if s.starts_with("eyJ") {
+        "eyJhbGciOiJub25lIn0.eyJyZWRhY3RlZCI6dHJ1ZX0.redacted".into()
+    } else if k == "ip" || k.contains("ip") && looks_secret(s) {
+        "192.0.2.1".into()
+    } else {
+        "REDACTED".into()
+    }
+}
+
+/// Whether a string under `key` must be replaced.
+fn is_sensitive(key: &str, s: &str) -> bool {
+    matches(key, &SECRET_KEYS) || matches(key, &PERSONAL_KEYS) || looks_secret(s)
+}
+
+/// A redacted, shortened sample for a report: sensitive strings replaced, long strings cut,
+/// objects and arrays summarised.
+pub fn sample(key: &str, value: &Value) -> Value {
+    match value {
+        Value::String(s) if is_sensitive(key, s) => Value::String(placeholder(key, s)),
+        Value::String(s) if s.chars().count() > 40 => {
+            Value::String(format!("{}…", s.chars().take(40).collect::<String>()))
+        }
+        Value::Object(map) => Value::String(format!("{{object with {} fields}}", map.len())),
+        Value::Array(items) => Value::String(format!("[array of {}]", items.len())),
+        other => other.clone(),
+    }
+}
+
+/// A whole body with every sensitive string replaced, for a fixture.
+pub fn body(value: &Value) -> Value {
+    redact_under("", value)
+}
+
+fn redact_under(key: &str, value: &Value) -> Value {
+    match value {
+        Value::String(s) if is_sensitive(key, s) => Value::String(placeholder(key, s)),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), redact_under(k, v)))
+                .collect::<Map<_, _>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| redact_under(key, v)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replaces_secrets_and_personal_data_and_keeps_the_rest() {
+        let input = json!({
+            "responseData": {"jwt": "eyJa.eyJb.sig", "refreshToken": "r-123", "customerEmail": "jane@doe.io",
+                "firstName": "Jane", "address": {"street": "1 Main St"}, "customerIP": "10.1.2.3",
+                "offerId": "S123456789_US", "countryCode": "US", "currency": "EUR", "offerTitle": "Monthly", "amount": 9.99,
+                "notes": "mail me at x@y.com", "deviceCode": "ABCD-EFGH"},
+            "errors": []
+        });
+        let out = body(&input);
+        let text = out.to_string();
+        for secret in [
+            "eyJa.eyJb.sig",
+            "r-123",
+            "jane@doe.io",
+            "Jane",
+            "1 Main St",
+            "10.1.2.3",
+            "x@y.com",
+            "ABCD-EFGH",
+        ] {
+            assert!(!text.contains(secret), "{secret} left in {text}");
+        }
+        let data = &out["responseData"];
+        assert_eq!(data["offerId"], "S123456789_US");
+        assert_eq!(data["countryCode"], "US");
+        assert_eq!(data["currency"], "EUR");
+        assert_eq!(data["offerTitle"], "Monthly");
+        assert_eq!(data["amount"], 9.99);
+        assert_eq!(data["customerEmail"], "customer@example.com");
+        assert_eq!(
+            sample("jwt", &json!("eyJa.eyJb.sig")),
+            json!("eyJhbGciOiJub25lIn0.eyJyZWRhY3RlZCI6dHJ1ZX0.redacted")
+        );
+        assert_eq!(
+            sample("x", &json!({"a": 1})),
+            json!("{object with 1 fields}")
+        );
+    }
+}
