@@ -62,7 +62,9 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     println!("2. read-modify-write: append \" (HD)\" to the title, only if nobody changed it");
     let outcome = offers::update_if_unchanged(&client, id, |offer| {
         let title = format!("{} (HD)", offer.title.as_deref().unwrap_or_default());
-        Some(types::OfferUpdate { title: Some(title.parse().ok()?), ..Default::default() })
+        let mut update = types::OfferUpdate::default();
+        update.title = Some(title.parse().ok()?);
+        Some(update)
     })
     .await?;
     let new_title = match outcome {
@@ -79,13 +81,9 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     };
 
     println!("3. write again with the ETag from step 1 (now stale)");
-    let stale = offers::update(
-        &client,
-        id,
-        &old_etag,
-        types::OfferUpdate { title: Some("Lost update".parse()?), ..Default::default() },
-    )
-    .await?;
+    let mut lost_update = types::OfferUpdate::default();
+    lost_update.title = Some("Lost update".parse()?);
+    let stale = offers::update(&client, id, &old_etag, lost_update).await?;
     let stale_write_refused = matches!(stale, Written::PreconditionFailed(_));
     println!("   {}", if stale_write_refused { "refused with 412: re-read and redo the change" } else { "applied (unexpected)" });
     Ok(Outcome { new_title, stale_write_refused })

@@ -120,15 +120,12 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     let client = Client::from_config(
         ClientConfig::new(target.webhooks).publisher_token(PublisherToken::new(target.token.clone())),
     )?;
-    let endpoint = client
-        .create_endpoint(types::WebhookEndpointCreate {
-            url: url.clone(),
-            name: Some("cleeng-rs example".into()),
-            event_types: vec!["customerRegistered".into(), "subscriptionCreated".into(), "transactionCreated".into()],
-            status: None,
-            retry_policy: None,
-        })
-        .await?;
+    let body: types::WebhookEndpointCreate = types::WebhookEndpointCreate::builder()
+        .url(url.clone())
+        .name(Some("cleeng-rs example".to_string()))
+        .event_types(vec!["customerRegistered".into(), "subscriptionCreated".into(), "transactionCreated".into()])
+        .try_into()?;
+    let endpoint = client.create_endpoint(body).await?;
     println!("   endpoint {:?}; signing secret received (kept out of logs)", endpoint.endpoint.id);
 
     let header = std::env::var("CLEENG_WEBHOOK_SIGNATURE_HEADER").unwrap_or_else(|_| SIGNATURE_HEADER.to_string());

@@ -19,6 +19,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Auth0TokenRequest {
         ///ISO 3166-1 alpha-2 country code.
         pub country: ::std::string::String,
@@ -59,6 +60,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct Auth0TokenResponse(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -93,6 +95,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AuthorizeDeviceCodeRequest {
         ///Optional text handed to the requesting device with its tokens.
         #[serde(
@@ -121,6 +124,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AuthorizeDeviceCodeRequestCode(::std::string::String);
     impl ::std::ops::Deref for AuthorizeDeviceCodeRequestCode {
         type Target = ::std::string::String;
@@ -185,6 +189,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeviceCode {
         ///The code to display.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,6 +221,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeviceTokens {
         ///Customer JWT (valid 15 minutes; claims customerId, broadcasterId, expiry).
         #[serde(
@@ -268,6 +274,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Cleeng error code, e.g. REQ0001, PINP0301, AUTH0002.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -289,6 +296,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GenerateDeviceCodeRequest {
         ///Your Cleeng publisher id (1 to 999999999).
         #[serde(rename = "broadcasterId")]
@@ -318,6 +326,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GenerateDeviceCodeRequestDeviceId(::std::string::String);
     impl ::std::ops::Deref for GenerateDeviceCodeRequestDeviceId {
         type Target = ::std::string::String;
@@ -387,6 +396,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GenerateDeviceCodeRequestDeviceName(::std::string::String);
     impl ::std::ops::Deref for GenerateDeviceCodeRequestDeviceName {
         type Target = ::std::string::String;
@@ -452,6 +462,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Hi5Token {
         ///JWT for the Hi5 chatbot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -470,6 +481,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Jwk {
         ///Algorithm, e.g. RS256.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -511,6 +523,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Jwks {
         pub keys: ::std::vec::Vec<Jwk>,
     }

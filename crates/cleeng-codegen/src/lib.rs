@@ -8,9 +8,10 @@
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
 //! without losing facts → [`generate`](mod@generate) runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
-//! [`enums`], [`calls`], [`client`], [`deprecated`], [`unconfirmed`] and [`api_version`]
-//! post-process progenitor's syntax tree (open string enums, `call()`, one constructor and one
-//! `Error`, `#[deprecated]`, warnings on calls with unconfirmed parts, no `api-version` header).
+//! [`enums`], [`exhaustive`], [`calls`], [`client`], [`deprecated`], [`unconfirmed`] and
+//! [`api_version`] post-process progenitor's syntax tree (open string enums, `#[non_exhaustive]`,
+//! `call()`, one constructor and one `Error`, `#[deprecated]`, warnings on calls with unconfirmed
+//! parts, no `api-version` header).
 //! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 //! [`openrpc`] is the same pipeline for the JSON-RPC family (OpenRPC in, typify for types).
@@ -23,6 +24,7 @@ pub mod client;
 pub mod deprecated;
 pub mod diff;
 pub mod enums;
+pub mod exhaustive;
 pub mod family;
 pub mod generate;
 pub mod glue;

@@ -24,6 +24,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -93,6 +94,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -161,6 +163,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ActivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferOfferId {
         type Target = ::std::string::String;
@@ -227,6 +230,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppStoreName {
         #[serde(rename = "amazon")]
         Amazon,
@@ -298,6 +302,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppStoreProductIds {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amazon: ::std::option::Option<::std::string::String>,
@@ -325,6 +330,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AttemptRestrictions {
         ///Rejection count per month, keyed YYYY-MM.
         #[serde(rename = "attemptRejections")]
@@ -350,6 +356,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AttemptRestrictionsUpdate {
         #[serde(
             rename = "attemptRejections",
@@ -378,6 +385,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct BillingAddress(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -412,6 +420,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BillingCycle {
         ///Units per cycle, e.g. month x 3.
         pub amount: i32,
@@ -437,6 +446,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum BillingCyclePeriodUnit {
         #[serde(rename = "day")]
         Day,
@@ -503,6 +513,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Campaign {
         pub constraints: CampaignConstraints,
         ///Rate from 0.01 to 1 (0.1 = 10%).
@@ -526,6 +537,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CampaignConstraints {
         #[serde(rename = "offerTypes")]
         pub offer_types: ::std::vec::Vec<CampaignConstraintsOfferTypesItem>,
@@ -553,6 +565,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignConstraintsOfferTypesItem {
         #[serde(rename = "vod")]
         Vod,
@@ -621,6 +634,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignConstraintsPaymentType {
         #[serde(rename = "all")]
         All,
@@ -680,6 +694,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CampaignList {
         pub data: ::std::vec::Vec<Campaign>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -703,6 +718,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignStatus {
         #[serde(rename = "active")]
         Active,
@@ -761,6 +777,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CleengManagedPayment {
         ///Payment id at the gateway.
         #[serde(
@@ -823,6 +840,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CleengManagedPaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -883,6 +901,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CleengManagedPaymentStatus {
         #[serde(rename = "rejected")]
         Rejected,
@@ -950,6 +969,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CreateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for CreateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -1013,6 +1033,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1077,6 +1098,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerEnvelope {
         pub data: Customer,
         pub message: ::std::string::String,
@@ -1095,6 +1117,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRegistration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1142,6 +1165,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1202,6 +1226,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateCurrency(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateCurrency {
         type Target = ::std::string::String;
@@ -1268,6 +1293,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateFirstName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateFirstName {
         type Target = ::std::string::String;
@@ -1332,6 +1358,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CustomerUpdateLastName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateLastName {
         type Target = ::std::string::String;
@@ -1396,6 +1423,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -1465,6 +1493,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -1533,6 +1562,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct DeactivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferOfferId {
         type Target = ::std::string::String;
@@ -1594,6 +1624,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeleteCustomerResult {
         pub data: ::std::vec::Vec<::serde_json::Value>,
         pub message: ::std::string::String,
@@ -1612,6 +1643,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DunningActionSettings {
         ///Authorise first and capture on the due date; must be true for PayPal and Adyen.
         #[serde(rename = "authorizedFirst")]
@@ -1644,6 +1676,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum DunningPeriod {
         #[serde(rename = "weekly")]
         Weekly,
@@ -1715,6 +1748,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Entitlement {
         ///The field to decide access on.
         #[serde(
@@ -1748,6 +1782,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EntitlementDuration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -1775,6 +1810,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementDurationPeriodUnit {
         #[serde(rename = "hour")]
         Hour,
@@ -1847,6 +1883,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementOfferType {
         S,
         P,
@@ -1922,6 +1959,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum EntitlementStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -1984,6 +2022,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Error {
         pub message: ::std::string::String,
     }
@@ -2000,6 +2039,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Event {
         ///Unix seconds.
         #[serde(rename = "endsAt")]
@@ -2024,6 +2064,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventUpdate {
         #[serde(
             rename = "endsAt",
@@ -2051,6 +2092,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ExternalPayment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -2102,6 +2144,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalPaymentCurrency(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentCurrency {
         type Target = ::std::string::String;
@@ -2168,6 +2211,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalPaymentExternalPaymentId(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentExternalPaymentId {
         type Target = ::std::string::String;
@@ -2234,6 +2278,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ExternalPaymentStatus {
         #[serde(rename = "captured")]
         Captured,
@@ -2289,6 +2334,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ExternalProperties(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
@@ -2329,6 +2375,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FailureEnvelope {
         ///null or an empty array.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2351,6 +2398,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleId {
         Int64(i64),
         String(::std::string::String),
@@ -2376,6 +2424,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FreeTrial {
         pub duration: i32,
         #[serde(rename = "type")]
@@ -2399,6 +2448,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum FreeTrialType {
         #[serde(rename = "day")]
         Day,
@@ -2454,6 +2504,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FreeTrialUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<i32>,
@@ -2478,6 +2529,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum FreeTrialUpdateType {
         #[serde(rename = "day")]
         Day,
@@ -2532,6 +2584,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestriction {
         pub countries: ::std::vec::Vec<GeoRestrictionCountriesItem>,
         #[serde(rename = "type")]
@@ -2555,6 +2608,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GeoRestrictionCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionCountriesItem {
         type Target = ::std::string::String;
@@ -2622,6 +2676,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum GeoRestrictionType {
         #[serde(rename = "whitelist")]
         Whitelist,
@@ -2677,6 +2732,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestrictionUpdate {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub countries: ::std::vec::Vec<GeoRestrictionUpdateCountriesItem>,
@@ -2701,6 +2757,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GeoRestrictionUpdateCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionUpdateCountriesItem {
         type Target = ::std::string::String;
@@ -2770,6 +2827,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum GeoRestrictionUpdateType {
         #[serde(rename = "whitelist")]
         Whitelist,
@@ -2829,6 +2887,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GetOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for GetOfferOfferId {
         type Target = ::std::string::String;
@@ -2891,6 +2950,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Gift {
         ///Gift code, e.g. 1A2B-3C4D.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2938,6 +2998,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GiftCode(::std::string::String);
     impl ::std::ops::Deref for GiftCode {
         type Target = ::std::string::String;
@@ -3000,6 +3061,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftDeliveryDetails {
         ///Unix seconds.
         #[serde(
@@ -3036,6 +3098,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct GiftDeliveryDetailsPersonalNote(::std::string::String);
     impl ::std::ops::Deref for GiftDeliveryDetailsPersonalNote {
         type Target = ::std::string::String;
@@ -3098,6 +3161,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftRedeem {
         ///IPv4 or IPv6 address.
         #[serde(
@@ -3126,6 +3190,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftUpdate {
         #[serde(
             rename = "deliveryDetails",
@@ -3147,6 +3212,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftVerification {
         #[serde(
             rename = "extendedSubscriptionId",
@@ -3191,6 +3257,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListCampaignsCouponCode(::std::string::String);
     impl ::std::ops::Deref for ListCampaignsCouponCode {
         type Target = ::std::string::String;
@@ -3258,6 +3325,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListPassesTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListPassesTransactionId {
         type Target = ::std::string::String;
@@ -3324,6 +3392,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ListSubscriptionsTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListSubscriptionsTransactionId {
         type Target = ::std::string::String;
@@ -3387,6 +3456,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MessageOnly {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -3405,6 +3475,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Offer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3514,6 +3585,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferCreate {
         #[serde(
             rename = "appStoreProductIds",
@@ -3595,6 +3667,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferCreateDescription {
         type Target = ::std::string::String;
@@ -3659,6 +3732,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferCreateImageUrl {
         type Target = ::std::string::String;
@@ -3723,6 +3797,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferCreateTitle {
         type Target = ::std::string::String;
@@ -3782,6 +3857,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<EntitlementDuration>,
@@ -3812,6 +3888,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferEntitlementExpirationPolicy {
         #[serde(rename = "fixed-date")]
         FixedDate,
@@ -3868,6 +3945,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlementInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<EntitlementDuration>,
@@ -3891,6 +3969,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalization {
         pub active: bool,
         #[serde(rename = "countryCode")]
@@ -3930,6 +4009,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -3993,6 +4073,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreate {
         #[serde(rename = "countryCode")]
         pub country_code: OfferLocalizationCreateCountryCode,
@@ -4029,6 +4110,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateCountryCode {
         type Target = ::std::string::String;
@@ -4098,6 +4180,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateDescription {
         type Target = ::std::string::String;
@@ -4164,6 +4247,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateTitle {
         type Target = ::std::string::String;
@@ -4228,6 +4312,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<OfferLocalizationUpdateDescription>,
@@ -4264,6 +4349,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateDescription {
         type Target = ::std::string::String;
@@ -4330,6 +4416,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferLocalizationUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateTitle {
         type Target = ::std::string::String;
@@ -4394,6 +4481,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPause {
         #[serde(
             rename = "maxBillingCycles",
@@ -4419,6 +4507,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -4478,6 +4567,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferTags(pub ::std::vec::Vec<OfferTagsItem>);
     impl ::std::ops::Deref for OfferTags {
         type Target = ::std::vec::Vec<OfferTagsItem>;
@@ -4508,6 +4598,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferTagsItem(::std::string::String);
     impl ::std::ops::Deref for OfferTagsItem {
         type Target = ::std::string::String;
@@ -4577,6 +4668,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferType {
         #[serde(rename = "subscription")]
         Subscription,
@@ -4640,6 +4732,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferUpdate {
         #[serde(
             rename = "appStoreProductIds",
@@ -4707,6 +4800,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateDescription {
         type Target = ::std::string::String;
@@ -4771,6 +4865,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateImageUrl {
         type Target = ::std::string::String;
@@ -4835,6 +4930,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateTitle {
         type Target = ::std::string::String;
@@ -4902,6 +4998,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct OfferUpdateUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateUrl {
         type Target = ::std::string::String;
@@ -4962,6 +5059,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Order {
         #[serde(
             rename = "billingAddress",
@@ -5044,6 +5142,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderCreate {
         #[serde(
             rename = "billingAddress",
@@ -5132,6 +5231,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderPriceBreakdown {
         #[serde(
             rename = "customerServiceFee",
@@ -5178,6 +5278,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderUpdate {
         #[serde(
             rename = "buyAsAGift",
@@ -5214,6 +5315,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Pass {
         #[serde(
             rename = "customerId",
@@ -5286,6 +5388,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassCreate {
         #[serde(rename = "customerId")]
         pub customer_id: i64,
@@ -5333,6 +5436,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PassCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for PassCreateExternalId {
         type Target = ::std::string::String;
@@ -5392,6 +5496,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassLink {
         ///Unix seconds.
         pub date: i64,
@@ -5417,6 +5522,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PassStatus {
         #[serde(rename = "active")]
         Active,
@@ -5476,6 +5582,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassTerminate {
         #[serde(
             rename = "terminationType",
@@ -5501,6 +5608,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PassTerminateTerminationType {
         #[serde(rename = "publisherCancel")]
         PublisherCancel,
@@ -5561,6 +5669,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassUpdate {
         ///Unix seconds; null makes the pass never expire.
         #[serde(
@@ -5591,6 +5700,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PasswordResetRequest {
         #[serde(
             rename = "customerEmail",
@@ -5619,6 +5729,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -5734,6 +5845,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentCreate {
         ExternalPayment(ExternalPayment),
         CleengManagedPayment(CleengManagedPayment),
@@ -5757,6 +5869,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentCreated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -5778,6 +5891,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetails {
         ///true when Cleeng uses these details for renewals.
         pub active: bool,
@@ -5826,6 +5940,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailsCreate {
         #[serde(default = "defaults::default_bool::<true>")]
         pub active: bool,
@@ -5858,6 +5973,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailsEnvelope {
         pub data: PaymentDetails,
         pub message: ::std::string::String,
@@ -5877,6 +5993,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(
             rename = "autoTerminate",
@@ -5942,6 +6059,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodCreate {
         #[serde(rename = "autoTerminate", default = "defaults::default_bool::<true>")]
         pub auto_terminate: bool,
@@ -5989,6 +6107,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateHandler(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateHandler {
         type Target = ::std::string::String;
@@ -6058,6 +6177,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateMethodName(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateMethodName {
         type Target = ::std::string::String;
@@ -6123,6 +6243,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreatePaymentGateway(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreatePaymentGateway {
         type Target = ::std::string::String;
@@ -6189,6 +6310,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentMethodCreateSource(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateSource {
         type Target = ::std::string::String;
@@ -6249,6 +6371,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum PaymentMethodPaymentAmountAccuracy {
         Boolean(bool),
         String(::std::string::String),
@@ -6279,6 +6402,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -6360,6 +6484,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentStatus {
         #[serde(rename = "authorized")]
         Authorized,
@@ -6434,6 +6559,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentUpdate {
         #[serde(
             rename = "externalPaymentId",
@@ -6505,6 +6631,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdatePaymentOperation {
         #[serde(rename = "initial-payment")]
         InitialPayment,
@@ -6569,6 +6696,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdateRefundType {
         #[serde(rename = "refund")]
         Refund,
@@ -6628,6 +6756,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PaymentUpdateStatus {
         #[serde(rename = "rejected")]
         Rejected,
@@ -6686,6 +6815,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Price {
         ///Major currency units.
         pub amount: f64,
@@ -6708,6 +6838,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceCreate {
         pub amount: f64,
         pub currency: PriceCreateCurrency,
@@ -6732,6 +6863,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PriceCreateCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCreateCurrency {
         type Target = ::std::string::String;
@@ -6798,6 +6930,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PriceCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCurrency {
         type Target = ::std::string::String;
@@ -6859,6 +6992,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceRule {
         pub amount: f64,
         ///Unix seconds.
@@ -6881,6 +7015,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -6905,6 +7040,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RedeemGiftCode(::std::string::String);
     impl ::std::ops::Deref for RedeemGiftCode {
         type Target = ::std::string::String;
@@ -6969,6 +7105,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RenewalCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::num::NonZeroU64>,
@@ -6995,6 +7132,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RenewalCycleUnit {
         #[serde(rename = "day")]
         Day,
@@ -7061,6 +7199,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Season {
         ///Unix seconds.
         #[serde(rename = "endDate")]
@@ -7083,6 +7222,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonDates {
         ///Unix seconds.
         #[serde(rename = "endDate")]
@@ -7104,6 +7244,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonGroup {
         pub id: ::uuid::Uuid,
         pub name: ::std::string::String,
@@ -7122,6 +7263,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SeasonGroupName {
         pub name: SeasonGroupNameName,
     }
@@ -7143,6 +7285,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SeasonGroupNameName(::std::string::String);
     impl ::std::ops::Deref for SeasonGroupNameName {
         type Target = ::std::string::String;
@@ -7206,6 +7349,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Subscription {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coupon: ::std::option::Option<SubscriptionCoupon>,
@@ -7365,6 +7509,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCancel {
         #[serde(rename = "cancellationReason")]
         pub cancellation_reason: SubscriptionCancelCancellationReason,
@@ -7387,6 +7532,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCancelCancellationReason(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCancelCancellationReason {
         type Target = ::std::string::String;
@@ -7452,6 +7598,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCoupon {
         #[serde(
             rename = "discountRate",
@@ -7477,6 +7624,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionCreate {
         #[serde(rename = "customerId")]
         pub customer_id: i64,
@@ -7528,6 +7676,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCreateExternalId {
         type Target = ::std::string::String;
@@ -7589,6 +7738,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionFailure {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -7613,6 +7763,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionLink {
         ///Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7640,6 +7791,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Subscription>,
@@ -7666,6 +7818,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionNextPaymentAction {
         #[serde(rename = "capture")]
         Capture,
@@ -7722,6 +7875,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionPause {
         #[serde(
             rename = "failedResumes",
@@ -7761,6 +7915,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionPauseRequest {
         #[serde(rename = "pauseDate")]
         pub pause_date: SubscriptionPauseRequestPauseDate,
@@ -7786,6 +7941,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionPauseRequestPauseDate {
         #[serde(rename = "anniversary-date")]
         AnniversaryDate,
@@ -7838,6 +7994,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionRenew {
         ///true ends the trial with this renewal.
         #[serde(rename = "convertTrial", default)]
@@ -7867,6 +8024,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionRevive {
         ///New expiry, Unix seconds.
         #[serde(rename = "expirationDate")]
@@ -7896,6 +8054,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatus {
         #[serde(rename = "active")]
         Active,
@@ -7963,6 +8122,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -8021,6 +8181,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionTerminate {
         ///Churn reason; policyViolation is on the page but not in S2.
         #[serde(rename = "terminationType")]
@@ -8044,6 +8205,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionTerminateTerminationType {
         #[serde(rename = "paymentCancel")]
         PaymentCancel,
@@ -8112,6 +8274,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionTerminationType {
         #[serde(rename = "userCancel")]
         UserCancel,
@@ -8183,6 +8346,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionUpdate {
         #[serde(
             rename = "couponCode",
@@ -8242,6 +8406,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateCouponCode(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateCouponCode {
         type Target = ::std::string::String;
@@ -8309,6 +8474,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateExternalId {
         type Target = ::std::string::String;
@@ -8372,6 +8538,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionUpdateResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -8397,6 +8564,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionUpdateStatus {
         #[serde(rename = "active")]
         Active,
@@ -8456,6 +8624,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Switch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -8512,6 +8681,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub available: ::std::vec::Vec<SwitchOption>,
@@ -8539,6 +8709,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchAvailabilityUnavailableReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -8558,6 +8729,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchCreate {
         ///Externally-managed subscriptions only (required there).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8603,6 +8775,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchCreateAlgorithm {
         #[serde(rename = "DEFERRED")]
         Deferred,
@@ -8664,6 +8837,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchCreateSwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -8727,6 +8901,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -8782,6 +8957,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -8847,6 +9023,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOptionReason {
         ///e.g. PAYMENT_GATEWAY_NOT_SUPPORTED, RECURRING_PROCESS_ALREADY_STARTED, ALREADY_HAS_ACCESS, TO_OFFER_COUNTRY_NOT_ALLOWED, TO_FREE_OFFER_NOT_ALLOWED, SUBSCRIPTION_WITH_COUPON_NOT_ALLOWED, MISSING_PAYMENT_DETAILS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8872,6 +9049,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -8938,6 +9116,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchUpdate {
         ///Cleeng payment id; only with status finished (name inferred).
         #[serde(
@@ -8966,6 +9145,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchUpdateStatus {
         #[serde(rename = "cancelled")]
         Cancelled,
@@ -9020,6 +9200,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransferRequest {
         ///Target customer.
         #[serde(rename = "customerId")]
@@ -9043,6 +9224,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationCountryCode {
         type Target = ::std::string::String;
@@ -9112,6 +9294,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationOfferId {
         type Target = ::std::string::String;
@@ -9179,6 +9362,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferOfferId {
         type Target = ::std::string::String;
@@ -9241,6 +9425,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UpdateSubscriptionResponse {
         Variant0(SubscriptionUpdateResult),
         Variant1(Subscription),
@@ -9268,6 +9453,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct VerifyGiftCode(::std::string::String);
     impl ::std::ops::Deref for VerifyGiftCode {
         type Target = ::std::string::String;
@@ -9331,6 +9517,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointConfig {
         ///Deliver only events matching every filter (today only paymentMethodId).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9360,6 +9547,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookFilter {
         ///Filter name, e.g. paymentMethodId.
         pub name: ::std::string::String,
@@ -9379,6 +9567,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookFilterOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<i64>,
@@ -9396,6 +9585,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookVerification {
         ///Verification method; only HMAC is documented.
         pub name: WebhookVerificationName,
@@ -9419,6 +9609,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum WebhookVerificationName {
         #[serde(rename = "HMAC")]
         Hmac,
@@ -9469,6 +9660,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookVerificationOptions {
         ///Hash function; only SHA256 is documented.
         #[serde(rename = "hashAlg")]
@@ -9495,6 +9687,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum WebhookVerificationOptionsHashAlg {
         #[serde(rename = "SHA256")]
         Sha256,

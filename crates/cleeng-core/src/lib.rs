@@ -27,6 +27,32 @@
 //! its method's docs carry a short **Unconfirmed** warning naming what is unsure, and
 //! [`OPERATIONS`] holds the same list at run time (`OperationMeta::unconfirmed`), so a caller can
 //! check it before relying on such a call.
+//!
+//! # Versioning: generated types are `#[non_exhaustive]`
+//!
+//! Cleeng adds response fields and enum values; every generated struct and enum is
+//! `#[non_exhaustive]`, so such an addition is a minor release. Build a request body with its
+//! builder (or from `Default` and field assignments) and match enums with a `_` arm:
+//!
+//! ```
+//! use cleeng_core::types;
+//!
+//! let mut update = types::OfferUpdate::default();
+//! update.title = Some("Monthly (HD)".parse().expect("a valid title"));
+//! let switch: types::SwitchCreate = types::SwitchCreate::builder()
+//!     .subscription_id(Some(123456789))
+//!     .to_offer_id("S321321321")
+//!     .switch_direction(types::SwitchCreateSwitchDirection::Upgrade)
+//!     .try_into()
+//!     .expect("every required field is set");
+//! # let _ = (update, switch);
+//! ```
+//!
+//! A struct literal does not compile outside the crate:
+//!
+//! ```compile_fail
+//! let update = cleeng_core::types::OfferUpdate { title: None, ..Default::default() };
+//! ```
 
 #![warn(missing_docs)]
 

@@ -10,7 +10,10 @@
 //!
 //! let outcome = offers::update_if_unchanged(&client, "S123123123", |offer| {
 //!     let title = format!("{} (HD)", offer.title.as_deref().unwrap_or_default());
-//!     Some(types::OfferUpdate { title: Some(title.parse().ok()?), ..Default::default() })
+//!     // Generated types are `#[non_exhaustive]`: start from `default()` (or a builder).
+//!     let mut update = types::OfferUpdate::default();
+//!     update.title = Some(title.parse().ok()?);
+//!     Some(update)
 //! })
 //! .await?;
 //! match outcome {

@@ -14,10 +14,9 @@ fn offer(title: &str) -> serde_json::Value {
 }
 
 fn title(value: &str) -> types::OfferUpdate {
-    types::OfferUpdate {
-        title: Some(value.parse().expect("a valid title")),
-        ..Default::default()
-    }
+    let mut update = types::OfferUpdate::default();
+    update.title = Some(value.parse().expect("a valid title"));
+    update
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ async fn the_publisher_token_is_on_every_request() {
     let _ = client
         .update_subscription()
         .subscription_id(123456789)
-        .body(types::SubscriptionUpdate { expires_at: Some(1767225600), ..Default::default() })
+        .body_map(|b| b.expires_at(Some(1767225600)))
         .send()
         .await;
     let _ = client.activate_offer().offer_id("S123123123").send().await;
@@ -85,10 +85,8 @@ async fn an_envelope_error_body_becomes_a_typed_api_error() {
         .await;
     let client = common::client(&server);
 
-    let update = types::SubscriptionUpdate {
-        status: Some(types::SubscriptionUpdateStatus::Stopped),
-        ..Default::default()
-    };
+    let mut update = types::SubscriptionUpdate::default();
+    update.status = Some(types::SubscriptionUpdateStatus::Stopped);
     let err = Error::from(
         client.update_subscription().subscription_id(123456789).body(update).send().await.expect_err("400"),
     );

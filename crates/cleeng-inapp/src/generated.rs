@@ -19,6 +19,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonPaymentRequest {
         ///Customer email.
         #[serde(rename = "customerEmail")]
@@ -48,6 +49,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonReceipt {
         ///Amazon receipt id.
         #[serde(
@@ -75,6 +77,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidPaymentRequest {
         ///Adjusts the reported amount for introductory offers (name inferred).
         #[serde(
@@ -110,6 +113,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidReceipt {
         #[serde(
             rename = "developerPayload",
@@ -161,6 +165,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApplePaymentRequest {
         ///Apple platform of the app.
         #[serde(
@@ -206,6 +211,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ApplePaymentRequestAppType {
         #[serde(rename = "ios")]
         Ios,
@@ -266,6 +272,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppleReceipt {
         ///Base64 App Store receipt.
         #[serde(
@@ -292,6 +299,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppleSk2ValidationRequest {
         ///Cleeng customer id.
         #[serde(rename = "customerId")]
@@ -320,6 +328,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Cleeng error code, e.g. REQ0001, SK2C0101.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -342,6 +351,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GooglePlayConflict {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -366,6 +376,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GooglePlayPurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
@@ -398,6 +409,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum GooglePlayPurchaseRequestProductType {
         #[serde(rename = "subscription")]
         Subscription,
@@ -453,6 +465,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PurchaseValidationStatus {
         ///pending while processing; success or failure when done.
         pub status: PurchaseValidationStatusStatus,
@@ -475,6 +488,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PurchaseValidationStatusStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -535,6 +549,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuOrder {
         ///Price of one item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -568,6 +583,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuPaymentRequest {
         ///Customer email.
         #[serde(rename = "customerEmail")]
@@ -596,6 +612,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SamsungValidationRequest {
         ///Country code read from the TV.
         #[serde(rename = "countryCode")]
@@ -629,6 +646,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Sk2PurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
@@ -656,6 +674,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SynchronizationAccepted {
         ///Id to poll with the matching status call (StoreKit 2 or Google Play).
         #[serde(rename = "synchronizationId")]
@@ -674,6 +693,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SynchronizationStatus {
         ///Whether the customer is entitled to the offer (set once finalized).
         #[serde(
@@ -717,6 +737,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SynchronizationStatusStatus {
         #[serde(rename = "processing")]
         Processing,
@@ -776,6 +797,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ValidationAccepted {
         ///Process id to poll with the matching purchase-status call.
         #[serde(
@@ -798,6 +820,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct VizioValidationRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );

@@ -12,7 +12,12 @@
 //! use cleeng_inapp::storekit2;
 //! use cleeng_inapp::types::Sk2PurchaseRequest;
 //!
-//! let purchase = Sk2PurchaseRequest { cleeng_customer_id: 123456789, transaction_id: "2000000123456789".into(), ip_address: None };
+//! // Generated types are `#[non_exhaustive]`: bodies are built through their builders.
+//! let purchase: Sk2PurchaseRequest = Sk2PurchaseRequest::builder()
+//!     .cleeng_customer_id(123456789)
+//!     .transaction_id("2000000123456789")
+//!     .try_into()
+//!     .expect("both required fields are set");
 //! let id = storekit2::register_purchase(&client, purchase, None).await?;
 //! let done = storekit2::wait_for_synchronization(&client, &id, &storekit2::default_schedule()).await?;
 //! println!("access granted: {:?}, result: {:?}", done.access_granted, done.result);

@@ -20,11 +20,13 @@ fn client(server: &MockServer) -> cleeng_inapp::Client {
 }
 
 fn purchase() -> Sk2PurchaseRequest {
-    Sk2PurchaseRequest {
-        cleeng_customer_id: 123456789,
-        transaction_id: "2000000123456789".into(),
-        ip_address: Some("203.0.113.7".into()),
-    }
+    // Generated types are `#[non_exhaustive]`: a body is built through its builder.
+    Sk2PurchaseRequest::builder()
+        .cleeng_customer_id(123456789)
+        .transaction_id("2000000123456789")
+        .ip_address(Some("203.0.113.7".to_string()))
+        .try_into()
+        .expect("every required field is set")
 }
 
 fn status(body: serde_json::Value) -> ResponseTemplate {

@@ -19,6 +19,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AddAdyenPaymentDetailsRequest {
         #[serde(
             rename = "attemptAuthentication",
@@ -69,6 +70,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AddAdyenPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -88,6 +90,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenAction(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -122,6 +125,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenActionResult {
         pub action: AdyenAction,
     }
@@ -143,6 +147,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AdyenAuthentication {
         #[serde(rename = "always")]
         Always,
@@ -202,6 +207,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenBillingAddress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
@@ -238,6 +244,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenInitialPaymentRequest {
         #[serde(
             rename = "attemptAuthentication",
@@ -306,6 +313,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenInitialPaymentRequestReturnUrl(::std::string::String);
     impl ::std::ops::Deref for AdyenInitialPaymentRequestReturnUrl {
         type Target = ::std::string::String;
@@ -368,6 +376,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum AdyenPaymentDetailsOutcome {
         PaymentDetailsResult(AdyenPaymentDetailsResult),
         ActionResult(AdyenActionResult),
@@ -390,6 +399,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentDetailsResult {
         #[serde(rename = "paymentDetails")]
         pub payment_details: PaymentDetail,
@@ -408,6 +418,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct AdyenPaymentMethods(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -443,6 +454,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentMethodsRequest {
         ///Checkout only; leave out when adding payment details.
         #[serde(
@@ -465,6 +477,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum AdyenPaymentOutcome {
         PaymentResult(AdyenPaymentResult),
         ActionResult(AdyenActionResult),
@@ -487,6 +500,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentResult {
         pub payment: Payment,
     }
@@ -504,6 +518,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentSession {
         #[serde(
             rename = "allowedPaymentMethods",
@@ -575,6 +590,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenPaymentSessionAmount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -595,6 +611,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AdyenSessionRequest {
         ///Cleeng payment method ids or names to leave out (jwplayer/ott-web-app names it filteredPaymentMethods).
         #[serde(
@@ -632,6 +649,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonPaymentRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -658,6 +676,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AmazonReceipt {
         #[serde(
             rename = "receiptId",
@@ -683,6 +702,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidPaymentRequest {
         ///For introductory offers.
         #[serde(
@@ -716,6 +736,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AndroidReceipt {
         #[serde(
             rename = "developerPayload",
@@ -771,6 +792,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppStoreName {
         #[serde(rename = "amazon")]
         Amazon,
@@ -842,6 +864,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AppStoreProductIds {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android: ::std::option::Option<::std::string::String>,
@@ -866,6 +889,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum AppleAppType {
         #[serde(rename = "ios")]
         Ios,
@@ -920,6 +944,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApplePaymentRequest {
         #[serde(rename = "appType")]
         pub app_type: AppleAppType,
@@ -953,6 +978,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApplyCouponRequest {
         #[serde(rename = "couponCode")]
         pub coupon_code: ::std::string::String,
@@ -971,6 +997,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct AuthTokens {
         #[serde(
             rename = "customerId",
@@ -1007,6 +1034,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BillingCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -1030,6 +1058,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Campaign {
         ///Fraction from 0.01 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1078,6 +1107,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignPaymentType {
         #[serde(rename = "all")]
         All,
@@ -1141,6 +1171,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum CampaignStatus {
         #[serde(rename = "active")]
         Active,
@@ -1200,6 +1231,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureAnswers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -1270,6 +1302,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureSetting {
         ///String, or an object for composite keys (name, address).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1302,6 +1335,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CaptureStatus {
         #[serde(
             rename = "isCaptureEnabled",
@@ -1329,6 +1363,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConsentChoice {
         pub name: ::std::string::String,
         pub state: ConsentState,
@@ -1352,6 +1387,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConsentState {
         #[serde(rename = "accepted")]
         Accepted,
@@ -1406,6 +1442,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateAdyenPaymentResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1424,6 +1461,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateAdyenPaymentSessionResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1442,6 +1480,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateOrderRequest {
         #[serde(
             rename = "buyAsAGift",
@@ -1493,6 +1532,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreateOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1511,6 +1551,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaymentWithoutDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1529,6 +1570,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaypalPaymentDetailsTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1547,6 +1589,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreatePaypalTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -1566,6 +1609,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomAnswer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
@@ -1591,6 +1635,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1655,6 +1700,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsent {
         #[serde(
             rename = "customerId",
@@ -1701,6 +1747,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub consents: ::std::vec::Vec<CustomerConsent>,
@@ -1719,6 +1766,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerOffer {
         #[serde(
             rename = "customerCurrency",
@@ -1827,6 +1875,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerOfferPause {
         #[serde(
             rename = "failedResumes",
@@ -1863,6 +1912,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeletePaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(
@@ -1885,6 +1935,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeletedPaymentDetails {
         #[serde(
             rename = "paymentDetailsId",
@@ -1906,6 +1957,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct DeliveryDetails {
         ///Unix seconds.
         #[serde(
@@ -1939,6 +1991,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Duration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i32>,
@@ -1962,6 +2015,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Entitlement {
         #[serde(
             rename = "accessGranted",
@@ -1988,6 +2042,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorEnvelope {
         ///Machine code such as USER0002, AUTH0001, CPT0002 or ADYEN0002.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2018,6 +2073,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct ErrorList(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for ErrorList {
         type Target = ::std::vec::Vec<::std::string::String>;
@@ -2043,6 +2099,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentDetailsRequest {
         ///Drop-in onAdditionalDetails state.data.details.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2068,6 +2125,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2086,6 +2144,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentRequest {
         ///Drop-in onAdditionalDetails state.data.details (redirectResult, threeDSResult, ...).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2112,6 +2171,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FinalizeAdyenPaymentResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2131,6 +2191,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleAmount {
         Number(f64),
         String(::std::string::String),
@@ -2157,6 +2218,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum FlexibleId {
         Int64(i64),
         String(::std::string::String),
@@ -2183,6 +2245,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct FreeTrial {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<i32>,
@@ -2207,6 +2270,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum FreeTrialType {
         #[serde(rename = "day")]
         Day,
@@ -2262,6 +2326,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GeoRestriction {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub countries: ::std::vec::Vec<::std::string::String>,
@@ -2281,6 +2346,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetAdyenPaymentMethodsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2299,6 +2365,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetAvailableSwitchesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2317,6 +2384,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCaptureStatusResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2335,6 +2403,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCustomerConsentsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2353,6 +2422,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2371,6 +2441,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetEntitlementsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2389,6 +2460,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2407,6 +2479,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetLocalesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2425,6 +2498,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferForCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2443,6 +2517,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2461,6 +2536,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOfferV2Response {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2479,6 +2555,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2497,6 +2574,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetPublisherConsentsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2515,6 +2593,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GetSwitchResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2534,6 +2613,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Gift {
         ///Gift code such as 1A2B-3C4D.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2575,6 +2655,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GiftVerification {
         #[serde(
             rename = "extendedSubscriptionId",
@@ -2612,6 +2693,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCampaignsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2630,6 +2712,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerOffersResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2649,6 +2732,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerOffersResponseResponseData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<CustomerOffer>,
@@ -2666,6 +2750,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerPassesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2684,6 +2769,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerSubscriptionsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2702,6 +2788,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListCustomerTransactionsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2720,6 +2807,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListOffersResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2738,6 +2826,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListPaymentDetailsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2756,6 +2845,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListPaymentMethodsResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2774,6 +2864,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ListSwitchesResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2793,6 +2884,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Locales {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -2819,6 +2911,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct LoginCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -2837,6 +2930,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct LoginRequest {
         ///Stored as the last user IP; used for geo rules.
         #[serde(
@@ -2872,6 +2966,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Offer {
         #[serde(
             rename = "accessGranted",
@@ -3093,6 +3188,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEntitlement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
@@ -3121,6 +3217,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferEvent {
         #[serde(
             rename = "endsAt",
@@ -3153,6 +3250,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferKind {
         #[serde(rename = "subscription")]
         Subscription,
@@ -3216,6 +3314,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferLocalization {
         #[serde(
             rename = "countryCode",
@@ -3256,6 +3355,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPause {
         #[serde(
             rename = "maxBillingCycles",
@@ -3281,6 +3381,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferStatusFilter {
         #[serde(rename = "active")]
         Active,
@@ -3344,6 +3445,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum OfferTypeFilter {
         #[serde(rename = "subscription")]
         Subscription,
@@ -3407,6 +3509,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -3510,6 +3613,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Order {
         ///Shape not documented.
         #[serde(
@@ -3605,6 +3709,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderCustomer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -3625,6 +3730,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderDiscount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied: ::std::option::Option<bool>,
@@ -3647,6 +3753,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderIdRequest {
         #[serde(rename = "orderId")]
         pub order_id: i64,
@@ -3665,6 +3772,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderOffer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -3689,6 +3797,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OrderResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -3711,6 +3820,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Pass {
         #[serde(
             rename = "customerId",
@@ -3775,6 +3885,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Pass>,
@@ -3792,6 +3903,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PasswordResetRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -3830,6 +3942,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum PauseDate {
         #[serde(rename = "anniversary-date")]
         AnniversaryDate,
@@ -3880,6 +3993,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PauseSubscriptionRequest {
         #[serde(rename = "pauseDate")]
         pub pause_date: PauseDate,
@@ -3900,6 +4014,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PauseSubscriptionResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -3919,6 +4034,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PauseSubscriptionResponseResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pause: ::std::option::Option<CustomerOfferPause>,
@@ -3937,6 +4053,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4044,6 +4161,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetail {
         ///Used by Cleeng for renewals.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4100,6 +4218,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentDetailList {
         #[serde(
             rename = "paymentDetails",
@@ -4122,6 +4241,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -4157,6 +4277,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -4183,6 +4304,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaymentMethodSpecificParams {
         #[serde(
             rename = "cardExpirationDate",
@@ -4232,6 +4354,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaypalPaymentDetailsRequest {
         #[serde(rename = "cancelUrl")]
         pub cancel_url: ::std::string::String,
@@ -4255,6 +4378,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PaypalPaymentRequest {
         #[serde(rename = "cancelUrl")]
         pub cancel_url: ::std::string::String,
@@ -4286,6 +4410,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Price {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4313,6 +4438,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceBreakdown {
         #[serde(
             rename = "customerServiceFee",
@@ -4359,6 +4485,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PriceRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4383,6 +4510,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PublisherConsent {
         #[serde(
             rename = "broadcasterId",
@@ -4422,6 +4550,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PublisherConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub consents: ::std::vec::Vec<PublisherConsent>,
@@ -4439,6 +4568,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RedeemGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4462,6 +4592,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RedeemMode {
         #[serde(rename = "NEW")]
         New,
@@ -4521,6 +4652,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum RedeemRefusalReason {
         #[serde(rename = "REDEEMED")]
         Redeemed,
@@ -4608,6 +4740,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RedirectUrl {
         #[serde(
             rename = "redirectUrl",
@@ -4628,6 +4761,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RefreshTokenRequest {
         #[serde(rename = "refreshToken")]
         pub refresh_token: ::cleeng_runtime::Secret,
@@ -4645,6 +4779,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RefreshTokenResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4663,6 +4798,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequest {
         ///reCAPTCHA token, needed when reCAPTCHA is enabled.
         #[serde(
@@ -4737,6 +4873,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequestFirstName(::std::string::String);
     impl ::std::ops::Deref for RegisterCustomerRequestFirstName {
         type Target = ::std::string::String;
@@ -4806,6 +4943,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RegisterCustomerRequestLastName(::std::string::String);
     impl ::std::ops::Deref for RegisterCustomerRequestLastName {
         type Target = ::std::string::String;
@@ -4870,6 +5008,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RegisterCustomerResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -4888,6 +5027,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RequestPasswordResetResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -4910,6 +5050,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RevokeRefreshTokensResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -4933,6 +5074,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuOrder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
@@ -4962,6 +5104,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct RokuPaymentRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -4987,6 +5130,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SsoLoginRequest {
         #[serde(rename = "customerEmail")]
         pub customer_email: ::std::string::String,
@@ -5010,6 +5154,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SsoLoginResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -5029,6 +5174,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Subscription {
         #[serde(
             rename = "expiresAt",
@@ -5110,6 +5256,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Subscription>,
@@ -5128,6 +5275,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionStatusChange {
         #[serde(
             rename = "expiresAt",
@@ -5160,6 +5308,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SubscriptionStatusRequest {
         #[serde(rename = "active")]
         Active,
@@ -5219,6 +5368,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Switch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -5273,6 +5423,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub available: ::std::vec::Vec<SwitchOption>,
@@ -5302,6 +5453,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchDirection {
         #[serde(rename = "upgrade")]
         Upgrade,
@@ -5361,6 +5513,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algorithm: ::std::option::Option<::std::string::String>,
@@ -5421,6 +5574,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<SwitchReasonCode>,
@@ -5445,6 +5599,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchReasonCode {
         #[serde(rename = "PAYMENT_GATEWAY_NOT_SUPPORTED")]
         PaymentGatewayNotSupported,
@@ -5546,6 +5701,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SwitchStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -5612,6 +5768,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchSubscriptionRequest {
         #[serde(rename = "switchDirection")]
         pub switch_direction: SwitchDirection,
@@ -5631,6 +5788,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SwitchSubscriptionResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -5650,6 +5808,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TokenPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -5673,6 +5832,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Transaction {
         #[serde(
             rename = "affiliatorId",
@@ -5922,6 +6082,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransactionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<Transaction>,
@@ -5944,6 +6105,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TransactionTargetType {
         #[serde(rename = "giftId")]
         GiftId,
@@ -5998,6 +6160,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UndocumentedEnvelope {
         pub errors: ErrorList,
         ///Not documented.
@@ -6020,6 +6183,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCaptureAnswersResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -6043,6 +6207,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateConfirmation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -6060,6 +6225,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateConsentsRequest {
         pub consents: ::std::vec::Vec<ConsentChoice>,
     }
@@ -6076,6 +6242,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerConsentsResponse {
         pub errors: ErrorList,
         #[serde(
@@ -6098,6 +6265,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequest {
         #[serde(
             rename = "confirmationPassword",
@@ -6147,6 +6315,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequestFirstName(::std::string::String);
     impl ::std::ops::Deref for UpdateCustomerRequestFirstName {
         type Target = ::std::string::String;
@@ -6215,6 +6384,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerRequestLastName(::std::string::String);
     impl ::std::ops::Deref for UpdateCustomerRequestLastName {
         type Target = ::std::string::String;
@@ -6278,6 +6448,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerResponse {
         pub errors: ErrorList,
         #[serde(
@@ -6299,6 +6470,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionRequest {
         #[serde(
             rename = "cancellationReason",
@@ -6329,6 +6501,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionRequestCancellationReason(
         ::std::string::String,
     );
@@ -6394,6 +6567,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateCustomerSubscriptionResponse {
         pub errors: ErrorList,
         #[serde(
@@ -6415,6 +6589,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateGiftRequest {
         #[serde(rename = "deliveryDetails")]
         pub delivery_details: DeliveryDetails,
@@ -6432,6 +6607,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -6451,6 +6627,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateOrderRequest {
         #[serde(
             rename = "buyAsAGift",
@@ -6487,6 +6664,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateOrderResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]
@@ -6505,6 +6683,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdatePasswordRequest {
         #[serde(
             rename = "customerEmail",
@@ -6542,6 +6721,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdatePasswordResponse {
         pub errors: ErrorList,
         ///Not documented.
@@ -6564,6 +6744,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateSwitchRequest {
         pub status: UpdateSwitchStatus,
     }
@@ -6585,6 +6766,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum UpdateSwitchStatus {
         #[serde(rename = "cancelled")]
         Cancelled,
@@ -6635,6 +6817,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct VerifyGiftResponse {
         pub errors: ErrorList,
         #[serde(rename = "responseData")]

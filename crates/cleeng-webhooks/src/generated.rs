@@ -20,6 +20,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CapturePaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -55,6 +56,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengDateTime {
         DateTime(::chrono::DateTime<::chrono::offset::Utc>),
         Int64(i64),
@@ -117,6 +119,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengDecimal {
         Double(f64),
         String(::std::string::String),
@@ -143,6 +146,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CleengId {
         Int64(i64),
         String(::std::string::String),
@@ -169,6 +173,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerConsentUpdatedData {
         #[serde(
             rename = "consentName",
@@ -200,6 +205,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRegisteredData {
         #[serde(
             rename = "customerEmail",
@@ -232,6 +238,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CustomerRequestedPasswordResetData {
         ///Link the customer follows to set a new password (a URL carrying a reset token).
         #[serde(
@@ -254,6 +261,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
@@ -274,6 +282,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -294,6 +303,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EventTypeList {
         pub data: ::std::vec::Vec<EventTypeGroup>,
     }
@@ -311,6 +321,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InappPurchaseSyncResultData {
         ///Whether the customer is entitled to the offer.
         #[serde(
@@ -380,6 +391,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct InappPurchaseValidationFailedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -415,6 +427,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct InappPurchaseValidationSucceededData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -505,6 +518,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum InappPurchaseValidationSucceededDataResult {
         SubscriptionSynchronized,
         SubscriptionRevived,
@@ -565,6 +579,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferCreatedData {
         #[serde(
             rename = "createdAt",
@@ -591,6 +606,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferDeactivatedData {
         #[serde(
             rename = "deactivatedAt",
@@ -617,6 +633,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferPriceChangedData {
         #[serde(
             rename = "offerId",
@@ -643,6 +660,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OfferUpdatedData {
         #[serde(
             rename = "offerId",
@@ -669,6 +687,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassCreatedData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -718,6 +737,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassExpirationChangedData {
         #[serde(
             rename = "customerEmail",
@@ -769,6 +789,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PassTerminatedData {
         #[serde(
             rename = "customerEmail",
@@ -810,6 +831,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct PaymentDetailsDeactivatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -845,6 +867,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RefundPaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -880,6 +903,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct RetryPolicy(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -915,6 +939,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionCreatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -950,6 +975,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentAuthorisationData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1032,6 +1058,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentCaptureData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -1115,6 +1142,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionReadyForTerminationData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1150,6 +1178,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionSwitchCancelledData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1185,6 +1214,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct SubscriptionTerminatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1220,6 +1250,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TransactionCreatedData {
         #[serde(
             rename = "applicableTax",
@@ -1339,6 +1370,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpoint {
         #[serde(
             rename = "createdAt",
@@ -1388,6 +1420,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointCreate {
         ///Event types (topics) to subscribe to.
         #[serde(
@@ -1420,6 +1453,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointList {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
     }
@@ -1436,6 +1470,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointPage {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
         ///Cursor for the next page, absent or null on the last page.
@@ -1458,6 +1493,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointResponse {
         pub data: WebhookEndpoint,
     }
@@ -1479,6 +1515,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum WebhookEndpointStatus {
         #[serde(rename = "active")]
         Active,
@@ -1534,6 +1571,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointUpdate {
         #[serde(
             rename = "eventTypes",
@@ -1566,6 +1604,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointWithSecret {
         #[serde(
             rename = "createdAt",
@@ -1611,6 +1650,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEndpointWithSecretResponse {
         pub data: WebhookEndpointWithSecret,
     }
@@ -1627,6 +1667,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookEnvelope {
         ///Publisher id the event belongs to (same value as publisherId).
         #[serde(rename = "broadcasterId")]
@@ -1650,6 +1691,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct WebhookSigning(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1684,6 +1726,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct WebhookSigningWithSecret {
         ///Signature algorithm (HMAC-SHA256 per Cleeng's guide; key name inferred).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -140,13 +140,11 @@ async fn create_returns_a_redacted_secret_that_verifies_deliveries() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::WebhookEndpointCreate {
-        url: "https://example.com/hook".into(),
-        event_types: vec!["offerCreated".into()],
-        name: None,
-        retry_policy: None,
-        status: None,
-    };
+    let body: types::WebhookEndpointCreate = types::WebhookEndpointCreate::builder()
+        .url("https://example.com/hook")
+        .event_types(vec!["offerCreated".to_string()])
+        .try_into()
+        .unwrap();
     let result = client(&server).create_endpoint(body).await.unwrap();
     assert_eq!(result.endpoint.id, "ep_new");
     assert_eq!(result.secret.expose(), secret);
