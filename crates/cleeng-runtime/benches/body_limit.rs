@@ -28,6 +28,7 @@ static OPS: &[OperationMeta] = &[OperationMeta {
     hosts: None,
     deprecated: false,
     confidence: Confidence::Verified,
+    unconfirmed: &[],
 }];
 
 /// Serves one 1 GiB body per connection, with or without `Content-Length`.

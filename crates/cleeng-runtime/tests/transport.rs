@@ -37,6 +37,7 @@ const fn op(
         hosts: None,
         deprecated: false,
         confidence: Confidence::Verified,
+        unconfirmed: &[],
     }
 }
 
