@@ -48,7 +48,12 @@ async fn main() {
         cleeng_mock::DEMO_PASSWORD,
         cleeng_mock::DEMO_CUSTOMER_ID
     );
-    println!("  offers: {} (subscription), {} (pass)", cleeng_mock::DEMO_SUBSCRIPTION_OFFER, cleeng_mock::DEMO_PASS_OFFER);
+    println!(
+        "  offers: {} (subscription), {} (pass), {} (giftable subscription)",
+        cleeng_mock::DEMO_SUBSCRIPTION_OFFER,
+        cleeng_mock::DEMO_PASS_OFFER,
+        cleeng_mock::DEMO_GIFT_OFFER
+    );
     let _ = tokio::signal::ctrl_c().await;
     server.stop();
 }
