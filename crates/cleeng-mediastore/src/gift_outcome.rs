@@ -233,7 +233,7 @@ mod tests {
         for bad in ["", "   ", "1A2B/3C4D", "..", "1A2B-3C4D?x=1", "1A2B 3C4D", "1A2B%2F3C4D", &"A".repeat(65)] {
             let error = GiftCode::parse(bad).unwrap_err();
             assert!(matches!(error, Error::InvalidRequest(_)), "{bad:?}: {error:?}");
-            if bad.len() > 2 {
+            if bad.trim().len() > 2 {
                 assert!(!error.to_string().contains(bad.trim()), "{error}");
             }
         }
