@@ -6,6 +6,10 @@
 //! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
 //!   the API change report between two versions of the specs (breaking changes first), with the
 //!   Rust change each spec change causes; accepted breaking changes live in `specs/diff-ignore.yaml`.
+//! * `cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]`:
+//!   what changed in Cleeng's documentation index (and pages) that the specs do not reflect.
+
+mod docs;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,13 +18,15 @@ use cleeng_codegen::{family::workspace_root, generate, Family};
 
 const USAGE: &str = "usage:
   cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]
-  cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on breaking|warn|info] [FAMILY...]";
+  cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] [--fail-on breaking|warn|info] [FAMILY...]
+  cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("diff") => diff(&args[1..]),
+        Some("docs") => docs_command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -137,6 +143,17 @@ fn regen(args: &[String]) -> ExitCode {
 /// `cargo xtask diff ...`: the API change report; all logic lives in `cleeng_codegen::diff`.
 fn diff(args: &[String]) -> ExitCode {
     let code = cleeng_codegen::diff::run_cli(
+        &workspace_root(),
+        args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// `cargo xtask docs ...`: the docs watch; all logic lives in the `docs` module.
+fn docs_command(args: &[String]) -> ExitCode {
+    let code = docs::run_cli(
         &workspace_root(),
         args,
         &mut std::io::stdout().lock(),

@@ -63,7 +63,7 @@ fn fail_on_breaking_exits_1_for_a_removed_operation_and_0_for_an_added_optional_
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.starts_with("## API changes: 1 breaking, 0 possibly breaking, 0 non-breaking"), "{stdout}");
-    assert!(stdout.contains("`api-removed` | `getGift`"), "{stdout}");
+    assert!(stdout.contains("`api-removed` | removed: GET /gifts/{giftId} (get_gift)"), "{stdout}");
     assert!(stdout.contains("method `get_gift()` removed"), "{stdout}");
     // Without --fail-on the same report exits 0.
     assert_eq!(xtask_diff(&repo.0, &["--no-rust"]).status.code(), Some(0));

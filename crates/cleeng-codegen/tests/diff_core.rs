@@ -64,7 +64,7 @@ fn removing_an_operation_is_breaking_and_names_the_rust_method() {
 
     let md = diff::render::markdown(&report);
     assert!(md.starts_with("## API changes: 1 breaking, 0 possibly breaking, 0 non-breaking"), "{md}");
-    assert!(md.contains("| 🔴 breaking | `api-removed` | `getGift` |"), "{md}");
+    assert!(md.contains("| 🔴 breaking | `api-removed` | removed: GET /gifts/{giftId} (get_gift) "), "{md}");
     assert!(md.contains("method `get_gift()` removed"), "{md}");
 
     let json: serde_json::Value = serde_json::from_str(&diff::render::json(&report)).unwrap();
@@ -163,6 +163,11 @@ fn a_component_property_type_change_links_to_the_rust_field_it_changes() {
         f.rust[0].describe(),
         "field `types::Gift::offer_id` changed: `Option<String>` → `Option<i64>`"
     );
+    // Every operation's change is one row about the schema, carrying the Rust field change.
+    assert_eq!(f.rows.len(), 1, "{:#?}", f.rows);
+    assert_eq!(f.rows[0].pointer, "/components/schemas/Gift/properties/offerId");
+    assert_eq!(f.rows[0].rust, f.rust);
     let md = diff::render::markdown(&report);
-    assert!(md.contains("← schema `Gift` (`response-property-type-changed`)"), "{md}");
+    let row = md.lines().find(|l| l.contains("`response-property-type-changed`")).expect("row");
+    assert!(row.contains("`Gift.offerId`") && row.contains("field `types::Gift::offer_id` changed"), "{md}");
 }

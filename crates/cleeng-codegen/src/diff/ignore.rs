@@ -10,6 +10,11 @@
 //!   operation: getGift         # operationId, and/or
 //!   pointer: /paths/~1gifts~1{giftId}/get   # exact JSON pointer
 //!   reason: Cleeng retired this call on 2026-10-01 (changelog link)
+//! - rule: response-property-type-changed
+//!   family: core
+//!   # a pointer into a component accepts the change for every operation that reaches it
+//!   pointer: /components/schemas/Subscription/properties/status
+//!   reason: Cleeng documents status as an integer code since 2026-11 (page link)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +36,8 @@ pub struct IgnoreEntry {
     /// operationId the change belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// Exact JSON pointer of the change.
+    /// Exact JSON pointer of the change: the pointer under the operation, or the schema pointer
+    /// (`/components/schemas/...`), which accepts the change in every operation at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Why the change is accepted (shown in the report).
@@ -47,7 +53,9 @@ impl IgnoreEntry {
                 .operation
                 .as_ref()
                 .is_none_or(|op| change.operation_id.as_deref() == Some(op.as_str()))
-            && self.pointer.as_ref().is_none_or(|p| *p == change.pointer)
+            && self.pointer.as_ref().is_none_or(|p| {
+                *p == change.pointer || change.schema_pointer.as_deref() == Some(p.as_str())
+            })
     }
 }
 

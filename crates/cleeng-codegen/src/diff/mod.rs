@@ -1,15 +1,23 @@
 //! `cargo xtask diff`: what changed in the API between two revisions, and whether it breaks users.
 //!
-//! For every family, the spec at `--base` (default: the merge base of HEAD and `main`, read
-//! from git) is compared with the spec at `--head` (default: the work tree):
-//! [`openapi`] classifies each spec change by a stable [`rules::Rule`] (breaking, possibly
-//! breaking, non-breaking; direction-aware), and [`rust`] generates both versions in memory and
-//! lists what appears, disappears or changes type in the crate, linked to the spec change by
-//! operationId or type name. [`render`] prints Markdown for a pull request or JSON for tools;
-//! [`ignore`] lets maintainers accept a reviewed change; `--fail-on` turns the report into an
-//! exit status for CI.
+//! Three steps, load -> compare -> render:
+//!
+//! * **load**: for every family, the spec at `--base` (default: the merge base of HEAD and
+//!   `main`, read from git by [`git`]) and at `--head` (default: the work tree), plus
+//!   `specs/diff-ignore.yaml` ([`ignore`]);
+//! * **compare**: [`openapi`] classifies each spec change by a stable [`rules::Rule`] (breaking,
+//!   possibly breaking, non-breaking; direction-aware); [`rust`] generates both versions in
+//!   memory and lists what appears, disappears or changes type in the crate; [`group`] folds the
+//!   changes into the rows a reviewer reads (one row per change to a shared schema, listing the
+//!   operations it affects) and attributes each Rust change to its row, field by field;
+//! * **render**: [`render`] prints Markdown for a pull request, JSON for tools, or the
+//!   CHANGELOG.md entry; `--fail-on` turns the report into an exit status for CI.
+//!
+//! Another family's comparison (a JSON-RPC description, say) plugs in by producing a
+//! [`FamilyReport`] with [`Change`]s; grouping and rendering are shared.
 
 pub mod git;
+pub mod group;
 pub mod ignore;
 pub mod openapi;
 pub mod render;
@@ -21,8 +29,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use group::{OperationRef, Row};
 pub use rules::{Level, Rule};
-pub use rust::RustChange;
+pub use rust::{RustChange, GENERATED_TYPES_NON_EXHAUSTIVE};
 
 use crate::Family;
 use ignore::IgnoreEntry;
@@ -44,8 +53,17 @@ pub struct Change {
     pub pointer: String,
     /// The innermost component schema the change was found in (links it to a Rust type).
     pub schema: Option<String>,
+    /// Pointer of the changed node inside that component (`/components/schemas/Subscription/properties/status`):
+    /// identical for every operation that reaches the schema, so the report groups on it and an
+    /// ignore entry may name it once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_pointer: Option<String>,
     /// One readable sentence.
     pub message: String,
+    /// The sentence with the field named from its component (`` `Subscription.status` ``), used
+    /// when one row stands for several operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_message: Option<String>,
 }
 
 /// A change accepted by the ignore file.
@@ -74,12 +92,82 @@ pub struct FamilyReport {
     pub rust: Vec<RustChange>,
     /// Why the Rust surface could not be compared, if it could not.
     pub rust_error: Option<String>,
+    /// The counted changes as a reviewer reads them: one row per shared-schema change (with every
+    /// operation it affects) or operation-level change, each with the Rust changes it causes.
+    pub rows: Vec<Row>,
+    /// Rust changes no row explains (listed on their own).
+    pub unlinked_rust: Vec<RustChange>,
+}
+
+/// What a release containing a report's changes must be under semver (Rust's view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing changed.
+    None,
+    /// Documentation only (descriptions, summaries, links, confidence).
+    Patch,
+    /// Additions that cannot break existing code (given [`GENERATED_TYPES_NON_EXHAUSTIVE`]).
+    Minor,
+    /// Existing code or existing requests may break.
+    Major,
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::None => "none",
+            Verdict::Patch => "patch",
+            Verdict::Minor => "minor",
+            Verdict::Major => "major",
+        })
+    }
+}
+
+/// Rules that change documentation only.
+fn doc_only(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::ApiSummaryChanged
+            | Rule::ApiDescriptionChanged
+            | Rule::ApiDocLinkChanged
+            | Rule::ApiConfidenceChanged
+            | Rule::SchemaDescriptionChanged
+    )
 }
 
 impl FamilyReport {
-    /// Number of counted changes at `level`.
+    /// Number of report rows at `level` (a shared-schema change counts once).
     pub fn count(&self, level: Level) -> usize {
-        self.changes.iter().filter(|c| c.level == level).count()
+        self.rows.iter().filter(|r| r.level == level).count()
+    }
+
+    /// Recomputes [`FamilyReport::rows`] from the counted changes and the Rust changes.
+    pub fn group(&mut self) {
+        let (rows, unlinked) = group::rows(&self.changes, &self.rust);
+        self.rows = rows;
+        self.unlinked_rust = unlinked;
+    }
+
+    /// The semver verdict: major when a spec change is breaking or a Rust change breaks code
+    /// (under [`GENERATED_TYPES_NON_EXHAUSTIVE`]); patch when only documentation changed.
+    pub fn verdict(&self) -> Verdict {
+        self.verdict_when(GENERATED_TYPES_NON_EXHAUSTIVE)
+    }
+
+    /// The verdict if generated types were (or were not) `#[non_exhaustive]`.
+    pub fn verdict_when(&self, non_exhaustive: bool) -> Verdict {
+        let breaking = self.changes.iter().any(|c| c.level == Level::Breaking)
+            || self.rust.iter().any(|r| r.breaks_code_when(non_exhaustive));
+        if breaking {
+            Verdict::Major
+        } else if !self.rust.is_empty() || self.changes.iter().any(|c| !doc_only(c.rule)) {
+            Verdict::Minor
+        } else if !self.changes.is_empty() {
+            Verdict::Patch
+        } else {
+            Verdict::None
+        }
     }
 
     /// The Rust changes linked to an operation.
@@ -105,9 +193,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// Number of counted changes at `level`, over all families.
+    /// Number of report rows at `level`, over all families.
     pub fn count(&self, level: Level) -> usize {
         self.families.iter().map(|f| f.count(level)).sum()
+    }
+
+    /// The most demanding verdict over all families.
+    pub fn verdict(&self) -> Verdict {
+        self.families.iter().map(FamilyReport::verdict).max().unwrap_or(Verdict::None)
     }
 
     /// True when a counted change at `threshold` or above exists (the `--fail-on` test).
@@ -186,6 +279,7 @@ pub fn diff_family(
             (_, Err(e)) => report.rust_error = Some(format!("head does not generate: {e}")),
         }
     }
+    report.group();
     Ok(report)
 }
 
@@ -196,6 +290,8 @@ pub enum Format {
     Markdown,
     /// Machine-readable.
     Json,
+    /// The entry to paste into CHANGELOG.md.
+    Changelog,
 }
 
 /// Parsed `cargo xtask diff` arguments.
@@ -205,7 +301,7 @@ pub struct Options {
     pub base: Option<String>,
     /// `--head REV` (default: the work tree).
     pub head: Option<String>,
-    /// `--format markdown|json`.
+    /// `--format markdown|json|changelog`.
     pub format: Format,
     /// `--fail-on breaking|warn|info`.
     pub fail_on: Option<Level>,
@@ -218,7 +314,7 @@ pub struct Options {
 }
 
 /// Usage line of `cargo xtask diff`.
-pub const USAGE: &str = "usage: cargo xtask diff [--base REV] [--head REV] [--format markdown|json] \
+pub const USAGE: &str = "usage: cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] \
 [--fail-on breaking|warn|info] [--no-rust] [--root DIR] [core|mediastore|auth|inapp|webhooks ...]";
 
 /// Parses the arguments after `diff`. `Ok(None)` means help was asked for.
@@ -254,7 +350,8 @@ pub fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
                 o.format = match value("--format")?.as_str() {
                     "markdown" | "md" => Format::Markdown,
                     "json" => Format::Json,
-                    other => return Err(format!("unknown format {other:?} (markdown or json)")),
+                    "changelog" => Format::Changelog,
+                    other => return Err(format!("unknown format {other:?} (markdown, json or changelog)")),
                 }
             }
             "--fail-on" => {
@@ -356,6 +453,7 @@ pub fn run_cli(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn 
     let text = match options.format {
         Format::Markdown => render::markdown(&report),
         Format::Json => render::json(&report),
+        Format::Changelog => render::changelog(&report),
     };
     let _ = write!(out, "{text}");
     let code = exit_code(&report, options.fail_on);

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use super::rules::Rule;
@@ -153,20 +153,45 @@ struct At<'o> {
     field: String,
     /// Innermost component schema on the way here.
     schema: Option<String>,
+    /// JSON pointer of this node inside that component (`/components/schemas/Subscription/...`):
+    /// the same for every operation that reaches it, so it groups and ignores shared changes.
+    schema_pointer: Option<String>,
+    /// Dotted property path inside that component (`status`, `items[].price`).
+    schema_field: String,
+}
+
+/// Appends a dotted/indexed field segment to a field path.
+fn join_field(base: &str, tail: &str) -> String {
+    if base.is_empty() || tail.starts_with('[') {
+        format!("{base}{tail}")
+    } else if tail.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}.{tail}")
+    }
 }
 
 impl At<'_> {
     fn child(&self, pointer_tail: &str, field_tail: &str) -> Self {
         let mut next = self.clone();
         next.pointer = format!("{}{}", self.pointer, pointer_tail);
-        next.field = if self.field.is_empty() || field_tail.starts_with('[') {
-            format!("{}{}", self.field, field_tail)
-        } else if field_tail.is_empty() {
-            self.field.clone()
-        } else {
-            format!("{}.{}", self.field, field_tail)
-        };
+        next.field = join_field(&self.field, field_tail);
+        if let Some(sp) = &self.schema_pointer {
+            next.schema_pointer = Some(format!("{sp}{pointer_tail}"));
+            next.schema_field = join_field(&self.schema_field, field_tail);
+        }
         next
+    }
+
+    /// The node named from its component: `` `Subscription.status` `` (`None` outside components).
+    fn schema_what(&self) -> Option<String> {
+        let schema = self.schema.as_deref()?;
+        self.schema_pointer.as_ref()?;
+        Some(if self.schema_field.is_empty() {
+            format!("`{schema}`")
+        } else {
+            format!("`{schema}.{}`", self.schema_field)
+        })
     }
 
     fn what(&self) -> String {
@@ -361,6 +386,8 @@ fn operations(doc: &Value) -> Vec<Op<'_>> {
 
 impl<'a> Cx<'a> {
     fn push(&mut self, rule: Rule, at: &At<'_>, message: String) {
+        // The same sentence with the field named from its component, for grouped rows.
+        let schema_message = at.schema_what().map(|named| message.replace(&at.what(), &named));
         self.out.push(Change {
             rule,
             level: rule.level(),
@@ -369,7 +396,9 @@ impl<'a> Cx<'a> {
             http: (!at.http.is_empty()).then(|| at.http.to_string()),
             pointer: at.pointer.clone(),
             schema: at.schema.clone(),
+            schema_pointer: at.schema_pointer.clone(),
             message,
+            schema_message,
         });
     }
 
@@ -393,6 +422,8 @@ impl<'a> Cx<'a> {
                         pointer: format!("/servers/{i}/url"),
                         field: String::new(),
                         schema: None,
+                        schema_pointer: None,
+                        schema_field: String::new(),
                     };
                     let msg = format!(
                         "server {i} changed from {} to {}",
@@ -446,8 +477,10 @@ impl<'a> Cx<'a> {
                 pointer: b.pointer.clone(),
                 field: String::new(),
                 schema: None,
+                schema_pointer: None,
+                schema_field: String::new(),
             };
-            let msg = format!("operation `{}` ({http}) removed", b.id);
+            let msg = format!("removed: {http} ({})", b.id.to_snake_case());
             self.push(Rule::ApiRemoved, &at, msg);
         }
         pairs.sort_by(|x, y| head_ops[x.1].id.cmp(&head_ops[y.1].id));
@@ -465,8 +498,10 @@ impl<'a> Cx<'a> {
                 pointer: h.pointer.clone(),
                 field: String::new(),
                 schema: None,
+                schema_pointer: None,
+                schema_field: String::new(),
             };
-            let msg = format!("operation `{}` ({http}) added", h.id);
+            let msg = format!("added: {http} ({})", h.id.to_snake_case());
             self.push(Rule::ApiAdded, &at, msg);
         }
     }
@@ -479,6 +514,8 @@ impl<'a> Cx<'a> {
             pointer: h.pointer.clone(),
             field: String::new(),
             schema: None,
+            schema_pointer: None,
+            schema_field: String::new(),
         };
         if b.id != h.id {
             self.push(
@@ -516,7 +553,12 @@ impl<'a> Cx<'a> {
         ];
         for (key, rule) in simple {
             if bo.get(key) != ho.get(key) {
-                let msg = format!("{key}: {} → {}", show(bo.get(key)), show(ho.get(key)));
+                // A description is prose: name the change, keep both texts out of the one-screen report.
+                let msg = if key == "description" {
+                    "description changed".to_string()
+                } else {
+                    format!("{key}: {} → {}", show(bo.get(key)), show(ho.get(key)))
+                };
                 self.push(rule, &at.child(&format!("/{key}"), ""), msg);
             }
         }
@@ -815,6 +857,8 @@ impl<'a> Cx<'a> {
         stack.push(key);
         let mut at = at.clone();
         if let Some(name) = hv.component.clone().or_else(|| bv.component.clone()) {
+            at.schema_pointer = Some(format!("/components/schemas/{}", escape(&name)));
+            at.schema_field = String::new();
             at.schema = Some(name);
         }
         self.schema_views(loc, &bv, &hv, &at, stack, depth);

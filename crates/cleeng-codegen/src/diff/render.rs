@@ -1,10 +1,9 @@
-//! Printing a [`Report`]: Markdown to paste as a pull-request comment, JSON for tools.
+//! Printing a [`Report`]: Markdown to paste as a pull-request comment, JSON for tools, or the
+//! entry for CHANGELOG.md.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::openapi::rust_type_name;
-use super::{FamilyReport, Level, Report};
+use super::{FamilyReport, Level, Report, Row, Rule, Verdict, GENERATED_TYPES_NON_EXHAUSTIVE};
 
 fn counts(count: impl Fn(Level) -> usize) -> String {
     format!(
@@ -85,38 +84,27 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
         (true, false) => " (spec removed)",
         _ => "",
     };
-    let _ = writeln!(s, "### {} (`cleeng-{}`){state}: {}\n", f.family, f.family, counts(|l| f.count(l)));
-    if !f.changes.is_empty() {
-        let _ = writeln!(s, "| level | rule | operation | change | Rust |");
+    let _ = writeln!(
+        s,
+        "### {} (`cleeng-{}`){state}: {}; semver: {}\n",
+        f.family,
+        f.family,
+        counts(|l| f.count(l)),
+        verdict_words(f.verdict())
+    );
+    if !f.rows.is_empty() {
+        let _ = writeln!(s, "| level | rule | change | operations | Rust |");
         let _ = writeln!(s, "|---|---|---|---|---|");
-        let mut shown_ops: BTreeSet<&str> = BTreeSet::new();
-        for c in &f.changes {
-            let op = c.operation_id.as_deref().unwrap_or("—");
-            // The operation's Rust changes are listed once, next to its most severe change.
-            let rust = match c.operation_id.as_deref() {
-                Some(id) if shown_ops.insert(id) => f
-                    .rust_for_operation(id)
-                    .iter()
-                    .map(|r| r.describe())
-                    .collect::<Vec<_>>()
-                    .join("<br>"),
-                _ => String::new(),
-            };
-            let rust = match (&c.schema, rust.is_empty()) {
-                (Some(schema), true) => {
-                    let ty = rust_type_name(schema);
-                    let n = f.rust.iter().filter(|r| r.type_name.as_deref() == Some(ty.as_str())).count();
-                    if n > 0 { format!("see `types::{ty}`") } else { String::new() }
-                }
-                _ => rust,
-            };
+        for r in &f.rows {
+            let rust = r.rust.iter().map(|x| x.describe()).collect::<Vec<_>>().join("<br>");
             let _ = writeln!(
                 s,
-                "| {} | `{}` | `{op}` | {} <sub>`{}`</sub> | {} |",
-                icon(c.level),
-                c.rule.id(),
-                cell(&c.message),
-                cell(&c.pointer),
+                "| {} | `{}` | {} <sub>`{}`</sub> | {} | {} |",
+                icon(r.level),
+                r.rule.id(),
+                cell(&r.message),
+                cell(&r.pointer),
+                cell(&operations(r)),
                 cell(&rust)
             );
         }
@@ -129,35 +117,22 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
         let breaking = f.rust.iter().filter(|r| r.breaks_code()).count();
         let _ = writeln!(
             s,
-            "<details><summary>Rust surface of <code>cleeng-{}</code>: {} change(s), {breaking} of them removing or changing an item existing code may use</summary>\n",
+            "Rust surface of `cleeng-{}`: {} change(s), {breaking} of them can break existing code{}.\n",
             f.family,
-            f.rust.len()
+            f.rust.len(),
+            if GENERATED_TYPES_NON_EXHAUSTIVE {
+                " (generated types are `#[non_exhaustive]`: added fields and variants do not)"
+            } else {
+                ""
+            }
         );
-        for r in &f.rust {
-            let because = match (&r.operation_id, &r.type_name) {
-                (Some(op), _) => {
-                    let rules: BTreeSet<&str> = f
-                        .changes
-                        .iter()
-                        .filter(|c| c.operation_id.as_deref() == Some(op.as_str()))
-                        .map(|c| c.rule.id())
-                        .collect();
-                    format!(" ← operation `{op}`{}", rule_list(&rules))
-                }
-                (None, Some(ty)) => {
-                    let rules: BTreeSet<&str> = f
-                        .changes
-                        .iter()
-                        .filter(|c| c.schema.as_deref().map(rust_type_name).as_deref() == Some(ty.as_str()))
-                        .map(|c| c.rule.id())
-                        .collect();
-                    if rules.is_empty() { String::new() } else { format!(" ← schema `{ty}`{}", rule_list(&rules)) }
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(s, "- {}{because}", r.describe());
+    }
+    if !f.unlinked_rust.is_empty() {
+        let _ = writeln!(s, "Rust changes no spec row explains:\n");
+        for r in &f.unlinked_rust {
+            let _ = writeln!(s, "- {}", r.describe());
         }
-        let _ = writeln!(s, "\n</details>\n");
+        s.push('\n');
     }
     if !f.ignored.is_empty() {
         let _ = writeln!(s, "Accepted in `specs/diff-ignore.yaml` (not counted):\n");
@@ -176,12 +151,94 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
     }
 }
 
-fn rule_list(rules: &BTreeSet<&str>) -> String {
-    if rules.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "))
+/// "`get_gift`" for one operation; "11: `a`, `b`, ..." for a shared-schema row.
+fn operations(r: &Row) -> String {
+    let methods: Vec<String> = r.methods().iter().map(|m| format!("`{m}`")).collect();
+    match methods.len() {
+        0 => "—".to_string(),
+        1 => methods[0].clone(),
+        n => format!("{n}: {}", methods.join(", ")),
     }
+}
+
+fn verdict_words(v: Verdict) -> &'static str {
+    match v {
+        Verdict::None => "no change",
+        Verdict::Patch => "patch (documentation only)",
+        Verdict::Minor => "minor (additions only)",
+        Verdict::Major => "major (breaking)",
+    }
+}
+
+/// The Keep-a-Changelog section a change goes under.
+fn changelog_section(rule: Rule) -> &'static str {
+    let id = rule.id();
+    if rule == Rule::ApiDeprecated {
+        "Deprecated"
+    } else if id.contains("removed") {
+        "Removed"
+    } else if id.contains("added") && rule.level() != Level::Breaking {
+        "Added"
+    } else {
+        "Changed"
+    }
+}
+
+/// The entry for CHANGELOG.md: one subsection per family crate with its semver verdict, rows
+/// under Removed / Changed / Deprecated / Added, breaking ones marked. Documentation-only rows
+/// are counted, not listed.
+pub fn changelog(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## [Unreleased]\n");
+    let mut any = false;
+    for f in &report.families {
+        if f.rows.is_empty() && f.rust.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(s, "### `cleeng-{}`: {}\n", f.family, verdict_words(f.verdict()));
+        let mut docs = 0;
+        for section in ["Removed", "Changed", "Deprecated", "Added"] {
+            let lines: Vec<String> = f
+                .rows
+                .iter()
+                .filter(|r| changelog_section(r.rule) == section)
+                .filter(|r| {
+                    let keep = !matches!(
+                        r.rule,
+                        Rule::ApiSummaryChanged
+                            | Rule::ApiDescriptionChanged
+                            | Rule::ApiDocLinkChanged
+                            | Rule::ApiConfidenceChanged
+                            | Rule::SchemaDescriptionChanged
+                    );
+                    if !keep {
+                        docs += 1;
+                    }
+                    keep
+                })
+                .map(|r| {
+                    let mark = if r.level == Level::Breaking { "**Breaking:** " } else { "" };
+                    let ops = if r.schema.is_some() && !r.operations.is_empty() {
+                        format!(" ({})", operations(r).replace("`", ""))
+                    } else {
+                        String::new()
+                    };
+                    format!("- {mark}{}{ops}", r.message.replace('`', ""))
+                })
+                .collect();
+            if !lines.is_empty() {
+                let _ = writeln!(s, "#### {section}\n\n{}\n", lines.join("\n"));
+            }
+        }
+        if docs > 0 {
+            let _ = writeln!(s, "({docs} documentation-only change(s) not listed.)\n");
+        }
+    }
+    if !any {
+        let _ = writeln!(s, "No API change.");
+    }
+    s
 }
 
 /// The report as pretty JSON, with a `summary` of counts per level first.
@@ -190,6 +247,7 @@ pub fn json(report: &Report) -> String {
         "breaking": report.count(Level::Breaking),
         "possibly-breaking": report.count(Level::PossiblyBreaking),
         "non-breaking": report.count(Level::NonBreaking),
+        "semver": report.verdict(),
     });
     let value = serde_json::json!({
         "summary": summary,

@@ -12,6 +12,12 @@ use serde::Serialize;
 use crate::surface::{Surface, TypeSurface};
 use crate::{family::Family, generate::generate_from, glue, spec, surface};
 
+/// The project's semver policy (lead decision 2): every generated struct and enum is
+/// `#[non_exhaustive]` (issue 16's codegen pass adds the attribute). Then a new response field
+/// or enum variant cannot break a caller's struct literal or exhaustive `match`, so it is a minor
+/// change; without the attribute it would be a major one. The diff's Rust verdict reads this.
+pub const GENERATED_TYPES_NON_EXHAUSTIVE: bool = true;
+
 /// Whether an item appeared, disappeared or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -65,9 +71,21 @@ pub fn tidy(ty: &str) -> String {
 }
 
 impl RustChange {
-    /// True for a change that can stop existing code compiling (something removed or changed).
+    /// True for a change that can stop existing code compiling, under the project's policy
+    /// ([`GENERATED_TYPES_NON_EXHAUSTIVE`]).
     pub fn breaks_code(&self) -> bool {
-        self.delta != Delta::Added
+        self.breaks_code_when(GENERATED_TYPES_NON_EXHAUSTIVE)
+    }
+
+    /// Whether this change breaks existing code when generated types are (`non_exhaustive`) or
+    /// are not `#[non_exhaustive]`: anything removed or changed always does; an added field
+    /// breaks struct literals and an added variant breaks exhaustive matches unless the type is
+    /// non-exhaustive; added methods, setters and types never do.
+    pub fn breaks_code_when(&self, non_exhaustive: bool) -> bool {
+        match self.delta {
+            Delta::Removed | Delta::Changed => true,
+            Delta::Added => matches!(self.item, "field" | "variant") && !non_exhaustive,
+        }
     }
 
     /// One line for reports: "method `get_gift()` removed".
