@@ -520,7 +520,7 @@ fn bare_verify(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Value {
 
 fn webhook(options: &Options, figures: &mut Vec<Figure>) {
     let body = webhook_body();
-    let verifier = Verifier::new(WEBHOOK_SECRET);
+    let verifier = Verifier::new(WEBHOOK_SECRET, cleeng::webhooks::SIGNATURE_HEADER).expect("a long secret");
     let headers = verifier.signed_headers(&body);
     match verifier.verify(&headers, &body).expect("verifies") {
         Event::TransactionCreated { data, .. } => {

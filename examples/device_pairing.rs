@@ -100,8 +100,8 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     let device = paired?;
     println!("TV       paired with customer {:?}", device.customer_id);
 
-    println!("TV    5. verify the JWT against the Auth API's key set");
-    let claims = JwtVerifier::new(tv.clone()).verify(device.access_token.expose()).await?;
+    println!("TV    5. verify the JWT against the Auth API's key set, for this publisher only");
+    let claims = JwtVerifier::new(tv.clone(), i64::from(target.publisher_id)).verify(device.access_token.expose()).await?;
     println!("TV       valid for customer {:?} of publisher {:?}", claims.customer_id, claims.publisher_id);
     Ok(Outcome { customer_id: claims.customer_id })
 }

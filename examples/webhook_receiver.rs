@@ -1,18 +1,31 @@
-//! Receive Cleeng webhooks: an axum endpoint that verifies each delivery's signature and prints
-//! the typed event.
+//! Receive Cleeng webhooks: an axum endpoint that verifies each delivery's signature, handles
+//! each delivery once (a replayed copy verifies too, so it is de-duplicated on its
+//! `DeliveryKey`), and prints the typed event.
 //!
 //! `cargo run --example webhook_receiver` runs against an in-process `cleeng-mock` server: it
 //! registers the endpoint through the Webhooks API, then registers a customer and creates a
-//! subscription through the Core API, and prints the two signed events the mock delivers.
+//! subscription through the Core API, and prints the two signed events the mock delivers; then
+//! it posts the first delivery again, as an attacker replaying a captured request would, and
+//! shows it acknowledged but not handled twice.
 //! With `CLEENG_PUBLISHER_TOKEN` set it registers the endpoint with Cleeng's sandbox instead and
 //! serves until Ctrl-C; set `CLEENG_WEBHOOK_URL` to a public URL that forwards to
-//! `127.0.0.1:$CLEENG_WEBHOOK_PORT` (default 3000), e.g. a tunnel.
+//! `127.0.0.1:$CLEENG_WEBHOOK_PORT` (default 3000), e.g. a tunnel, and
+//! `CLEENG_WEBHOOK_SIGNATURE_HEADER` to the header your deliveries carry the signature in
+//! (Cleeng does not publish its name; the default is the SDK's guess, which the mock uses).
+//!
+//! The handler takes the raw headers and body rather than the `CleengWebhook` extractor so it
+//! can compute the delivery key from the exact bytes that were signed.
 
-use axum::extract::FromRef;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use cleeng::core::{ClientCustomersExt, ClientSubscriptionsExt};
-use cleeng::webhooks::axum::CleengWebhook;
-use cleeng::webhooks::{types, Client, ClientConfig, Environment, Event, PublisherToken, Verifier};
+use cleeng::webhooks::{
+    types, Client, ClientConfig, DeliveryKey, Environment, Event, PublisherToken, RecentDeliveries, Verifier,
+    SIGNATURE_HEADER,
+};
 use tokio::sync::mpsc;
 
 /// Where the example runs.
@@ -53,30 +66,55 @@ impl Target {
     }
 }
 
-/// The receiver's state: the endpoint's verifier and where verified events go.
+/// What the run saw (against the mock).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Topics of the verified, first-time deliveries, in order.
+    pub topics: Vec<String>,
+    /// Deliveries that verified but had been handled before (replays), acknowledged and skipped.
+    pub replays_skipped: usize,
+}
+
+/// The receiver's state: the endpoint's verifier, the keys of recently handled deliveries, and
+/// where verified events go.
 #[derive(Clone)]
 struct Receiver {
     verifier: Verifier,
+    recent: Arc<RecentDeliveries>,
+    replays: Arc<Mutex<usize>>,
+    /// The last delivery as received, so the example can replay it.
+    last: Arc<Mutex<Option<(HeaderMap, Bytes)>>>,
     events: mpsc::UnboundedSender<Event>,
 }
 
-impl FromRef<Receiver> for Verifier {
-    fn from_ref(receiver: &Receiver) -> Verifier {
-        receiver.verifier.clone()
+/// The handler: check the signature on the raw body (401/400 otherwise), skip a delivery
+/// handled before (answer 200 so Cleeng stops re-sending it), acknowledge quickly and work
+/// elsewhere. A production receiver keeps the keys in its database, with the effect of the
+/// event, instead of in memory.
+async fn webhook(
+    axum::extract::State(receiver): axum::extract::State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let signature = headers.get(receiver.verifier.header()).map(|v| v.as_bytes());
+    let event = match receiver.verifier.verify_value(signature, &body) {
+        Ok(event) => event,
+        Err(refused) => return (refused.status(), refused.to_string()),
+    };
+    *receiver.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((headers.clone(), body.clone()));
+    if !receiver.recent.first_time(DeliveryKey::of(&body)) {
+        println!("   replay of {} skipped", event.topic());
+        *receiver.replays.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        return (StatusCode::OK, "already handled".into());
     }
-}
-
-/// The handler: the extractor has already checked the signature (401 otherwise) and decoded
-/// the body; acknowledge quickly and work elsewhere.
-async fn webhook(axum::extract::State(receiver): axum::extract::State<Receiver>, CleengWebhook(event): CleengWebhook) -> &'static str {
     println!("   received {}: {:?}", event.topic(), event);
     let _ = receiver.events.send(event);
-    "ok"
+    (StatusCode::OK, "ok".into())
 }
 
-/// Registers the endpoint and receives events; against the mock, causes two and returns their
-/// topics. Against the sandbox, serves until Ctrl-C.
-pub async fn run(target: Target) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+/// Registers the endpoint and receives events; against the mock, causes two, replays one and
+/// returns what was handled. Against the sandbox, serves until Ctrl-C.
+pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", target.port)).await?;
     let local = format!("http://{}/cleeng/webhooks", listener.local_addr()?);
     let url = target.public_url.clone().unwrap_or(local);
@@ -95,17 +133,25 @@ pub async fn run(target: Target) -> Result<Vec<String>, Box<dyn std::error::Erro
         .await?;
     println!("   endpoint {:?}; signing secret received (kept out of logs)", endpoint.endpoint.id);
 
+    let header = std::env::var("CLEENG_WEBHOOK_SIGNATURE_HEADER").unwrap_or_else(|_| SIGNATURE_HEADER.to_string());
+    // Fails on an empty or short secret: never a verifier that accepts anything.
+    let verifier = endpoint.verifier(&header)?;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let app = axum::Router::new()
-        .route("/cleeng/webhooks", post(webhook))
-        .with_state(Receiver { verifier: endpoint.verifier(), events: tx });
+    let receiver = Receiver {
+        verifier,
+        recent: Arc::new(RecentDeliveries::default()),
+        replays: Arc::new(Mutex::new(0)),
+        last: Arc::new(Mutex::new(None)),
+        events: tx,
+    };
+    let app = axum::Router::new().route("/cleeng/webhooks", post(webhook)).with_state(receiver.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let Some(core_env) = target.core else {
         println!("2. waiting for deliveries (Ctrl-C to stop)");
         tokio::signal::ctrl_c().await?;
         server.abort();
-        return Ok(Vec::new());
+        return Ok(Outcome::default());
     };
     let core = cleeng::core::Client::from_config(
         cleeng::core::ClientConfig::new(core_env).publisher_token(PublisherToken::new(target.token)),
@@ -140,8 +186,15 @@ pub async fn run(target: Target) -> Result<Vec<String>, Box<dyn std::error::Erro
         }
     }
     println!("4. {} verified events: {topics:?}", topics.len());
+    let captured = receiver.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some((headers, body)) = captured {
+        println!("5. post the last delivery again (a replay): it verifies, and is skipped");
+        let replay = reqwest::Client::new().post(&url).headers(headers).body(body).send().await?;
+        println!("   answered {}", replay.status());
+    }
+    let replays_skipped = *receiver.replays.lock().unwrap_or_else(|p| p.into_inner());
     server.abort();
-    Ok(topics)
+    Ok(Outcome { topics, replays_skipped })
 }
 
 #[tokio::main]

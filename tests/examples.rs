@@ -69,8 +69,9 @@ async fn offer_update_writes_once_and_refuses_the_stale_write() {
 #[tokio::test]
 async fn webhook_receiver_verifies_the_signed_events() {
     let mock = MockServer::start().await;
-    let topics = webhook_receiver::run(webhook_receiver::Target::mock(&mock)).await.unwrap();
-    assert_eq!(topics, ["customerRegistered", "subscriptionCreated"]);
+    let outcome = webhook_receiver::run(webhook_receiver::Target::mock(&mock)).await.unwrap();
+    assert_eq!(outcome.topics, ["customerRegistered", "subscriptionCreated"]);
+    assert_eq!(outcome.replays_skipped, 1, "the replayed delivery verified but was not handled again");
     let deliveries = mock.deliveries();
     assert_eq!(deliveries.len(), 2);
     assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");

@@ -183,3 +183,60 @@ fn an_unreachable_index_url_and_bad_arguments_exit_2_with_a_clear_message() {
     assert_eq!(code, 0);
     assert!(out.contains("--pages"));
 }
+
+/// A one-thread HTTP/1.1 server on 127.0.0.1 answering GETs from `files` (path -> body), 404
+/// otherwise, until the test ends.
+fn serve(files: Vec<(String, String)>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, body) = match files.iter().find(|(p, _)| *p == path) {
+                Some((_, b)) => ("200 OK", b.clone()),
+                None => ("404 Not Found", String::new()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: text/markdown\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn index_and_pages_are_fetched_over_http() {
+    let page = std::fs::read_to_string(fixtures().join("pages/31-get-a-gift.md")).unwrap();
+    let renamed = page.replace("| offerId | string |", "| offerCode | string |");
+    let base = serve(vec![
+        ("/llms.txt".to_string(), seed_index()),
+        ("/reference/31-get-a-gift.md".to_string(), renamed),
+    ]);
+    let index = format!("{base}/llms.txt");
+    let pages = format!("{base}/reference");
+    let (code, report) = json(&["--index", &index, "--pages", &pages, "--fail-on", "added"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["pages"]["changes"], serde_json::json!([]));
+    let fields = report["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 1, "{report:#}");
+    assert_eq!(fields[0]["operation_id"], "getGift");
+    assert_eq!(fields[0]["changes"].as_array().unwrap().len(), 2);
+    // Every other covered operation's page answered 404 and is listed as not found.
+    assert!(report["pages_missing"].as_array().unwrap().iter().any(|s| s == "31-update-a-gift"));
+    let (code, _, err) = docs(&["--index", &format!("{base}/missing.txt")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not found"), "{err}");
+}

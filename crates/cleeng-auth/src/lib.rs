@@ -35,7 +35,9 @@
 //!   customer authorizes it (`401 PINP0301` is "not yet"; `404` and `410` are final), with an
 //!   interval, an overall deadline, and cancellation by dropping the future;
 //! * [`jwt`]: offline verification of Cleeng JWTs on a publisher backend against the cached key
-//!   set, with one refetch when a token names an unknown key;
+//!   set, bound to your publisher id (a customer token of another publisher is refused), with
+//!   one shared refetch when a token names an unknown key and a failed fetch cached for the
+//!   refresh interval;
 //! * [`poll`]: the polling loop (shared with `cleeng-inapp`).
 //!
 //! The Auth0 token call (`generate_auth0_token`) is authenticated with the secret from the

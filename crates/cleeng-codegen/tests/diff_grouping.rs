@@ -90,7 +90,7 @@ fn retyping_one_subscription_field_is_one_row_listing_every_operation() {
     let md = diff::render::markdown(&report(f));
     assert!(md.starts_with("## API changes: 1 breaking, 0 possibly breaking, 0 non-breaking"), "{md}");
     assert_eq!(md.matches("| 🔴 breaking |").count(), 1, "{md}");
-    assert!(md.contains(&format!("| {}: `", ops.len())), "operations listed on the row: {md}");
+    assert!(md.contains(&format!("| {} operations: `", ops.len())), "operations listed on the row: {md}");
     assert!(!md.contains("see `types::"), "{md}");
 }
 

@@ -46,9 +46,12 @@ pub use claims::Claims;
 pub use envelope::{unwrap_envelope, Envelope, EnvelopeResult, ENVELOPE_TYPES};
 pub use gift_outcome::{GiftCode, GiftVerdict, RedeemEffect, Redemption, RefusalReason};
 pub use gifts::{GiftChange, GiftDelivery, GiftError, PurchasedGift, MAX_PERSONAL_NOTE_CHARS};
-pub use session::{Session, SessionBuilder, Tokens, DEFAULT_REFRESH_MARGIN};
+pub use session::{
+    Session, SessionBuilder, Tokens, DEFAULT_CLOCK_SKEW, DEFAULT_MIN_VALIDITY, DEFAULT_REFRESH_BACKOFF,
+    DEFAULT_REFRESH_MARGIN,
+};
 
 pub use cleeng_runtime::{
     ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
-    Secret,
+    Secret, SessionError,
 };

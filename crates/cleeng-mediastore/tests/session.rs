@@ -4,9 +4,9 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use cleeng_mediastore::{Account, Claims, EnvelopeResult, Error, Session, Tokens};
+use cleeng_mediastore::{Account, Claims, EnvelopeResult, Error, Session, SessionError, Tokens};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -152,7 +152,7 @@ async fn a_refresh_that_returns_errors_with_200_is_rejected_too() {
 }
 
 #[tokio::test]
-async fn a_failed_refresh_that_may_pass_later_is_tried_again() {
+async fn a_failed_refresh_backs_off_then_is_tried_again() {
     let server = MockServer::start().await;
     let fresh = jwt(CUSTOMER_ID, now() + 3600, "new");
     Mock::given(method("POST"))
@@ -170,12 +170,198 @@ async fn a_failed_refresh_that_may_pass_later_is_tried_again() {
         .expect(1)
         .mount(&server)
         .await;
-    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH)).unwrap();
-    match session.jwt().await {
-        Err(Error::Api(api)) => assert_eq!((api.status, api.code.as_deref()), (500, Some("S0001"))),
-        other => panic!("expected the 500 as it came, got {other:?}"),
+    let session = Session::builder(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH))
+        .refresh_backoff(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let first = session.jwt().await.unwrap_err();
+    match &first {
+        Error::Session(SessionError::RefreshFailed(cause)) => match cause.as_ref() {
+            Error::Api(api) => assert_eq!((api.status, api.code.as_deref()), (500, Some("S0001"))),
+            other => panic!("expected the 500 as it came, got {other:?}"),
+        },
+        other => panic!("expected a failed refresh, got {other:?}"),
     }
+    assert_eq!(first.status(), Some(500));
+    // Within the back-off window: the same failure, without a request.
+    for _ in 0..5 {
+        let again = session.jwt().await.unwrap_err();
+        assert!(matches!(again, Error::Session(SessionError::RefreshFailed(_))), "{again:?}");
+        assert!(matches!(session.refresh().await, Err(Error::Session(SessionError::RefreshFailed(_)))));
+    }
+    assert_eq!(refreshes(&server).await, 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
     assert_eq!(session.jwt().await.unwrap().expose(), fresh);
+    assert_eq!(refreshes(&server).await, 2);
+}
+
+async fn refreshes(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/auths/refresh_token").count()
+}
+
+/// Runs `callers` concurrent `session.jwt()` calls; returns their results and the slowest
+/// caller's latency.
+async fn race(session: &Session, callers: usize) -> (Vec<Result<String, Error>>, Duration) {
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let session = session.clone();
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let result = session.jwt().await.map(|jwt| jwt.expose().to_string());
+                (result, started.elapsed())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    let mut worst = Duration::ZERO;
+    for task in tasks {
+        let (result, took) = task.await.unwrap();
+        worst = worst.max(took);
+        results.push(result);
+    }
+    (results, worst)
+}
+
+/// Issue 14, point 1: with a refresh endpoint answering 503, 40 racing callers made 40
+/// sequential refreshes (the refresh token re-sent each time). Now they share one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_callers_share_one_failing_refresh_and_its_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(200)))
+        .mount(&server)
+        .await;
+    let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH)).unwrap();
+    let (results, worst) = race(&session, 40).await;
+    let refreshes_during = refreshes(&server).await;
+    for result in &results {
+        let error = result.as_ref().unwrap_err();
+        assert!(matches!(error, Error::Session(SessionError::RefreshFailed(_))), "{error:?}");
+        assert_eq!(error.status(), Some(503));
+    }
+    // Another wave inside the back-off window: answered from the cached failure.
+    let (again, worst_again) = race(&session, 40).await;
+    assert!(again.iter().all(|r| matches!(r, Err(Error::Session(SessionError::RefreshFailed(_))))));
+    let refreshes_total = refreshes(&server).await;
+    println!(
+        "503 refresh endpoint: {refreshes_during} refresh request(s) for 40 racing callers (worst caller {worst:?}); \
+         {refreshes_total} after 40 more within the back-off window (worst {worst_again:?})"
+    );
+    assert_eq!(refreshes_during, 1);
+    assert_eq!(refreshes_total, 1);
+}
+
+/// Issue 14, point 1: with a hanging refresh and a 500 ms timeout, 20 callers waited up to
+/// 10 s each (one timeout per caller, in turn). Now every caller waits for the same attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hanging_refresh_costs_one_timeout_however_many_callers_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let timeout = Duration::from_millis(500);
+    let session = Session::new(
+        config(&server).timeout(timeout),
+        Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH),
+    )
+    .unwrap();
+    let (results, worst) = race(&session, 200).await;
+    let sent = refreshes(&server).await;
+    println!("hanging refresh, {timeout:?} timeout: {sent} refresh request(s) for 200 racing callers, worst caller {worst:?}");
+    assert_eq!(sent, 1);
+    for result in &results {
+        match result {
+            Err(Error::Session(SessionError::RefreshFailed(cause))) => {
+                // A POST cut off by the timeout may have reached Cleeng: an unknown outcome.
+                assert!(matches!(cause.as_ref(), Error::Timeout { .. } | Error::UnknownOutcome { .. }), "{cause:?}")
+            }
+            other => panic!("expected the shared timeout, got {other:?}"),
+        }
+    }
+}
+
+/// A refresh that fails while the current JWT is due but not expired: calls keep using the
+/// current JWT, and only one refresh is tried per back-off window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_due_jwt_keeps_working_while_the_refresh_endpoint_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    // Due (inside the 60 s margin) but valid for 40 s more.
+    let due = jwt(CUSTOMER_ID, now() + 40, "due");
+    mount_customer(&server, &due, 30).await;
+    let account = Account::new(Session::new(config(&server), Tokens::new(&due, OLD_REFRESH)).unwrap()).unwrap();
+    for _ in 0..30 {
+        account.get_customer().call().await.payload().unwrap();
+    }
+    assert_eq!(refreshes(&server).await, 1);
+}
+
+/// Issue 14, point 2: a refresh returning an already-expired JWT made every call refresh
+/// again (50 calls, 50 refreshes). Now it is a typed error, once per back-off window, and the
+/// rotated refresh token is still kept.
+#[tokio::test]
+async fn a_refresh_returning_an_expired_jwt_is_a_typed_error_not_a_loop() {
+    for (label, exp_offset) in [("expired", -5), ("about to expire", 5)] {
+        let server = MockServer::start().await;
+        let bad = jwt(CUSTOMER_ID, now() + exp_offset, "bad");
+        Mock::given(method("POST"))
+            .and(path("/auths/refresh_token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": bad, "refreshToken": NEW_REFRESH}))))
+            .mount(&server)
+            .await;
+        let hook_calls = Arc::new(Mutex::new(0));
+        let counter = hook_calls.clone();
+        let session = Session::builder(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH))
+            .on_refresh(move |_| *counter.lock().unwrap() += 1)
+            .build()
+            .unwrap();
+        for _ in 0..50 {
+            match session.jwt().await {
+                Err(Error::Session(SessionError::ShortLived { expires_in, required })) => {
+                    assert!(expires_in <= exp_offset, "{label}: {expires_in}");
+                    assert_eq!(required, Duration::from_secs(20));
+                }
+                other => panic!("{label}: expected ShortLived, got {other:?}"),
+            }
+        }
+        let sent = refreshes(&server).await;
+        println!("refresh returning an {label} JWT: {sent} refresh(es) for 50 calls");
+        assert_eq!(sent, 1, "{label}");
+        assert_eq!(*hook_calls.lock().unwrap(), 1);
+        assert_eq!(session.tokens(), Tokens::new(&bad, NEW_REFRESH), "the rotated pair is kept");
+    }
+}
+
+/// The minimum validity and the clock-skew allowance are settings: a 30 s JWT is refused when
+/// a minute is required.
+#[tokio::test]
+async fn the_minimum_validity_is_configurable() {
+    let server = MockServer::start().await;
+    let short = jwt(CUSTOMER_ID, now() + 30, "short");
+    Mock::given(method("POST"))
+        .and(path("/auths/refresh_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"jwt": short, "refreshToken": NEW_REFRESH}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let session = Session::builder(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH))
+        .min_validity(Duration::from_secs(60))
+        .clock_skew(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    // Still usable (30 s > 5 s skew), so it is sent, but the refresh reported it as too short.
+    assert!(matches!(
+        session.refresh().await,
+        Err(Error::Session(SessionError::ShortLived { required, .. })) if required == Duration::from_secs(65)
+    ));
+    assert_eq!(session.jwt().await.unwrap().expose(), short);
 }
 
 #[tokio::test]

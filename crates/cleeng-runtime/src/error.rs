@@ -1,6 +1,7 @@
 //! The one error type every family client returns.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -100,6 +101,34 @@ pub enum Error {
         /// Response headers (e.g. `ETag`).
         headers: Box<http::HeaderMap>,
     },
+    /// A customer session (a [`BearerSource`](crate::BearerSource) that refreshes its token)
+    /// could not supply a usable token. Every caller that waited for the same refresh gets the
+    /// same [`SessionError`].
+    #[error("customer session: {0}")]
+    Session(#[source] SessionError),
+}
+
+/// Why a customer session had no usable token. Cheap to clone: one refresh's outcome is handed
+/// to every caller that waited for it, and a failure is kept for the back-off window.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The token refresh failed in a way a later attempt may get past (transport failure,
+    /// timeout, 5xx, 429); the error is the refresh call's own. No new attempt is made until
+    /// the session's back-off window has passed: calls in between get this same error.
+    #[error("the token refresh failed: {0}")]
+    RefreshFailed(Arc<Error>),
+    /// The refresh succeeded but returned a JWT that expires too soon to be used (already
+    /// expired, or within the clock-skew allowance plus the minimum validity). The rotated
+    /// tokens were kept; refreshing again at once would only loop, so the session waits for its
+    /// back-off window.
+    #[error("the refreshed JWT expires in {expires_in} s, less than the {required:?} required (clock skew plus minimum validity)")]
+    ShortLived {
+        /// Seconds from the moment it arrived to its `exp` (negative: already expired).
+        expires_in: i64,
+        /// Clock-skew allowance plus minimum validity.
+        required: Duration,
+    },
 }
 
 fn prefix(operation: &Option<String>) -> String {
@@ -135,7 +164,8 @@ impl Error {
             Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
                 error.operation.as_deref()
             }
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
+            Error::Session(SessionError::RefreshFailed(error)) => error.operation(),
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Auth(_) | Error::Session(_) => None,
         }
     }
 
@@ -163,6 +193,7 @@ impl Error {
                 Some(error.status)
             }
             Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Session(SessionError::RefreshFailed(error)) => error.status(),
             _ => None,
         }
     }
@@ -171,6 +202,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => Some(error),
+            Error::Session(SessionError::RefreshFailed(error)) => error.api_error(),
             _ => None,
         }
     }

@@ -31,7 +31,7 @@ pub use config::{ClientConfig, ClientParts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIM
 pub use context::Context;
 pub use credentials::{BearerFuture, BearerSource, RenewFuture, Credentials, CustomerJwt, PublisherToken, Secret};
 pub use environment::{ApiHosts, Environment};
-pub use error::{ApiError, Error, IntoErrorBody};
+pub use error::{ApiError, Error, IntoErrorBody, SessionError};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
 pub use retry::{parse_retry_after, RetryPolicy};

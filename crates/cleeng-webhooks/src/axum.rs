@@ -14,7 +14,7 @@
 //!
 //! let app = Router::new()
 //!     .route("/cleeng", post(webhook))
-//!     .with_state(Verifier::new(secret));
+//!     .with_state(Verifier::new(secret, "x-cleeng-signature")?);
 //! ```
 
 use axum::extract::{FromRef, FromRequest, Request};

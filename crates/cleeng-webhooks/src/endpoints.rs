@@ -24,9 +24,11 @@ pub struct EndpointWithSecret {
 }
 
 impl EndpointWithSecret {
-    /// A [`Verifier`] for deliveries to this endpoint.
-    pub fn verifier(&self) -> Verifier {
-        Verifier::new(self.secret.clone())
+    /// A [`Verifier`] for deliveries to this endpoint, reading the signature from `header`
+    /// (Cleeng does not publish its name; see [`Verifier::new`]). Fails like [`Verifier::new`]
+    /// on a secret too short to protect anything.
+    pub fn verifier(&self, header: &str) -> Result<Verifier, crate::VerifierError> {
+        Verifier::new(self.secret.clone(), header)
     }
 }
 

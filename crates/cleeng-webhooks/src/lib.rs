@@ -4,11 +4,18 @@
 //! # Receiving deliveries
 //!
 //! ```
-//! use cleeng_webhooks::{Event, Verifier};
+//! use cleeng_webhooks::{DeliveryKey, Event, RecentDeliveries, Verifier};
 //!
-//! # fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), cleeng_webhooks::WebhookError> {
-//! let verifier = Verifier::new("the endpoint's signing secret");
-//! match verifier.verify(headers, body)? {
+//! # fn handle(signature: Option<&[u8]>, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! // Fails on an empty or short secret (e.g. a missing environment variable): no verifier
+//! // that would accept forgeries. The header name is yours to give: Cleeng does not publish it.
+//! let verifier = Verifier::new("the endpoint's signing secret", "x-cleeng-signature")?;
+//! let recent = RecentDeliveries::default();
+//! let event = verifier.verify_value(signature, body)?;
+//! if !recent.first_time(DeliveryKey::of(body)) {
+//!     return Ok(()); // a replay or a re-sent delivery: already handled
+//! }
+//! match event {
 //!     Event::TransactionCreated { data, .. } => println!("paid: {:?}", data.transaction_id),
 //!     Event::Unknown { topic, .. } => println!("new topic {topic}"),
 //!     other => println!("{}", other.topic()),
@@ -16,10 +23,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`Verifier::verify`] takes the headers and the **raw** body (never re-serialized JSON) and
-//! returns an [`Event`] or a [`WebhookError`] naming what was wrong. With the `axum` feature,
-//! `axum::CleengWebhook` does the same as an extractor. [`Verifier::sign`] and
+//! [`Verifier::verify`] takes an `http::HeaderMap` and the **raw** body (never re-serialized
+//! JSON); [`Verifier::verify_value`] takes the signature header's value instead, for any HTTP
+//! server. Both return an [`Event`] or a [`WebhookError`] naming what was wrong. With the `axum`
+//! feature, `axum::CleengWebhook` does the same as an extractor. [`Verifier::sign`] and
 //! [`Verifier::signed_headers`] build signed deliveries for your own tests.
+//!
+//! Verification does **not** stop replays: a delivery verifies every time it is posted. Handle
+//! each [`DeliveryKey`] once ([`replay`]).
 //!
 //! # What is not confirmed
 //!
@@ -27,11 +38,12 @@
 //! * **host and paths** of the management API: only the sandbox host and `GET /event-types`
 //!   were seen; the production host and every `/endpoints` path are inferred (each operation's
 //!   `x-confidence` in `specs/webhooks.yaml`). Use `Environment::Custom` to point elsewhere;
-//! * **signature header name**: [`SIGNATURE_HEADER`] is a guess, override it with
-//!   [`Verifier::with_header`];
+//! * **signature header name**: unpublished, so [`Verifier::new`] takes it
+//!   ([`SIGNATURE_HEADER`] is our guess and what `cleeng-mock` sends); what is known is
+//!   HMAC-SHA256 with the endpoint's shared secret;
 //! * **signature encoding**: hex and base64 are both accepted;
 //! * **signed content and timestamp**: we assume the raw body alone; no timestamp is documented,
-//!   so there is no replay window: make handlers idempotent;
+//!   so there is no replay window: make handlers idempotent ([`replay`]);
 //! * **where the secret sits** in the create/rotate response (`signing.secret` is inferred).
 //!
 //! # Managing endpoints
@@ -62,6 +74,7 @@ mod generated;
 pub mod axum;
 mod endpoints;
 mod events;
+pub mod replay;
 mod signature;
 mod values;
 
@@ -80,5 +93,6 @@ pub use cleeng_runtime::{
 };
 pub use endpoints::EndpointWithSecret;
 pub use events::*;
-pub use signature::{SignatureEncoding, Verifier, WebhookError, SIGNATURE_HEADER};
+pub use replay::{DeliveryKey, RecentDeliveries};
+pub use signature::{SignatureEncoding, Verifier, VerifierError, WebhookError, MIN_SECRET_LEN, SIGNATURE_HEADER};
 pub use values::{CleengId, Decimal, Timestamp};

@@ -2,18 +2,26 @@
 //!
 //! What is confirmed (Cleeng's Webhooks configuration guide): each endpoint has a
 //! server-generated signing secret, returned only by create and rotate; deliveries are signed
-//! with HMAC-SHA256; rotating invalidates the old secret at once.
+//! with HMAC-SHA256 under that shared secret; rotating invalidates the old secret at once.
 //!
 //! What is **not** confirmed, and how this module copes:
-//! * the header carrying the signature: [`SIGNATURE_HEADER`] is our guess; set the real name
-//!   with [`Verifier::with_header`] once you have seen a delivery. A missing header is refused;
+//! * the header carrying the signature: Cleeng's pages do not name it, so there is no default.
+//!   You name it when building the [`Verifier`] ([`SIGNATURE_HEADER`] is only our guess, the
+//!   header `cleeng-mock` signs with). A missing header is refused;
 //! * the encoding: lowercase/uppercase hex and base64 (standard or URL-safe, padded or not) are
 //!   all accepted, with an optional `sha256=` prefix;
 //! * what is signed: we sign the raw body bytes alone. If Cleeng also signs a timestamp, every
 //!   delivery will fail with [`WebhookError::SignatureMismatch`], visibly, never silently pass;
-//! * replay protection: no timestamp is documented, so none is enforced; make handlers
-//!   idempotent;
+//! * replay protection: no timestamp or delivery id is documented, so a correctly signed
+//!   delivery verifies however often it is sent. **Verification alone does not stop replays**:
+//!   de-duplicate on [`DeliveryKey`](crate::DeliveryKey) (see [`crate::replay`]);
 //! * the key: the secret string's UTF-8 bytes are the HMAC key, as returned by the API.
+//!
+//! What [`Verifier`] guarantees: it cannot be built without a plausible secret (an empty or
+//! short one, e.g. from `env::var(..).unwrap_or_default()`, is a [`VerifierError`], never a
+//! verifier that accepts forgeries); every check is constant-time in the signature; the secret
+//! never appears in `Debug` or in an error. Nothing here depends on a particular `http` crate
+//! version: [`Verifier::verify_value`] takes the header's value and the body as bytes.
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -24,9 +32,38 @@ use sha2::Sha256;
 
 use crate::events::Event;
 
-/// The header we expect the signature in. **Unconfirmed**: Cleeng's pages do not name it.
-/// Override with [`Verifier::with_header`].
+/// Our guess at the signature header, and the one `cleeng-mock` signs with. **Unconfirmed**:
+/// Cleeng's pages do not name it. Pass the header your deliveries carry to [`Verifier::new`].
 pub const SIGNATURE_HEADER: &str = "x-cleeng-signature";
+
+/// The shortest signing secret [`Verifier::new`] accepts, in bytes. Cleeng generates the
+/// secrets of the Webhooks API; the older Core API subscriptions let the publisher choose one.
+/// Anything shorter than 16 bytes is far too weak to stop forgery (and most often a
+/// configuration mistake, such as a missing environment variable read as an empty string).
+pub const MIN_SECRET_LEN: usize = 16;
+
+/// Why a [`Verifier`] could not be built. None of the variants contains the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifierError {
+    /// The secret is empty or only whitespace: every forgery would pass a check against it.
+    #[error("the webhook signing secret is empty")]
+    EmptySecret,
+    /// The secret is shorter than [`MIN_SECRET_LEN`] bytes.
+    #[error("the webhook signing secret is {len} bytes long, fewer than the {min} required")]
+    SecretTooShort {
+        /// Its length in bytes.
+        len: usize,
+        /// [`MIN_SECRET_LEN`].
+        min: usize,
+    },
+    /// The header name is not a valid HTTP header name.
+    #[error("`{header}` is not a valid HTTP header name")]
+    InvalidHeaderName {
+        /// The name as given.
+        header: String,
+    },
+}
 
 /// Why a delivery was refused. Each cause is its own variant so a handler can log it precisely;
 /// none of them carries the secret.
@@ -36,14 +73,14 @@ pub enum WebhookError {
     /// The signature header is absent: the request is unsigned (or the header name is wrong).
     #[error("the signature header `{header}` is missing")]
     MissingSignature {
-        /// The header that was looked for.
-        header: HeaderName,
+        /// The header that was looked for (lowercase).
+        header: String,
     },
     /// The signature header is not hex or base64 of a 32-byte HMAC-SHA256.
     #[error("the signature header `{header}` is not a hex or base64 HMAC-SHA256 value")]
     MalformedSignature {
-        /// The header that was read.
-        header: HeaderName,
+        /// The header that was read (lowercase).
+        header: String,
     },
     /// The signature does not match the body and secret: tampered body, wrong secret (e.g.
     /// after a rotation), or a signing scheme other than HMAC-SHA256 over the raw body.
@@ -106,31 +143,37 @@ pub struct Verifier {
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
-            .field("header", &self.header)
+            .field("header", &self.header.as_str())
             .field("secret", &"[redacted]")
             .finish()
     }
 }
 
 impl Verifier {
-    /// A verifier for the endpoint's signing secret (from create or rotate), reading the
-    /// signature from [`SIGNATURE_HEADER`].
-    pub fn new(secret: impl Into<Secret>) -> Self {
-        Verifier {
-            secret: secret.into(),
-            header: HeaderName::from_static(SIGNATURE_HEADER),
+    /// A verifier for the endpoint's signing secret (from create or rotate, or the one you
+    /// chose for a Core API subscription), reading the signature from the header named
+    /// `header` (case-insensitive; Cleeng does not publish its name, see the module docs).
+    ///
+    /// Refuses an empty secret and one shorter than [`MIN_SECRET_LEN`] bytes, so a missing
+    /// configuration value cannot turn into a verifier that accepts forged deliveries, and a
+    /// header name HTTP does not allow.
+    pub fn new(secret: impl Into<Secret>, header: &str) -> Result<Verifier, VerifierError> {
+        let secret = secret.into();
+        let text = secret.expose();
+        if text.trim().is_empty() {
+            return Err(VerifierError::EmptySecret);
         }
+        if text.len() < MIN_SECRET_LEN {
+            return Err(VerifierError::SecretTooShort { len: text.len(), min: MIN_SECRET_LEN });
+        }
+        let header = HeaderName::from_bytes(header.trim().as_bytes())
+            .map_err(|_| VerifierError::InvalidHeaderName { header: header.to_string() })?;
+        Ok(Verifier { secret, header })
     }
 
-    /// Reads the signature from another header (the name is unconfirmed; see the module docs).
-    pub fn with_header(mut self, header: HeaderName) -> Self {
-        self.header = header;
-        self
-    }
-
-    /// The header the signature is read from.
-    pub fn header(&self) -> &HeaderName {
-        &self.header
+    /// The header the signature is read from (lowercase).
+    pub fn header(&self) -> &str {
+        self.header.as_str()
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -142,22 +185,37 @@ impl Verifier {
     /// Checks the signature of `body` (the raw bytes as received, before any JSON parsing) and
     /// decodes it. Checks, in order: header present, body not empty, signature well formed,
     /// signature matches (constant-time), body UTF-8, body a webhook envelope.
+    ///
+    /// A delivery that verified once verifies again: see [`crate::replay`] to de-duplicate.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event, WebhookError> {
-        self.verify_signature(headers, body)?;
+        self.verify_value(headers.get(&self.header).map(HeaderValue::as_bytes), body)
+    }
+
+    /// Like [`Verifier::verify`], from the signature header's value (`None` when the request
+    /// has no such header) and the raw body, for servers that do not use the `http` crate (or
+    /// another major version of it).
+    pub fn verify_value(&self, signature: Option<&[u8]>, body: &[u8]) -> Result<Event, WebhookError> {
+        self.verify_signature_value(signature, body)?;
         Event::from_slice(body)
     }
 
     /// Only checks the signature (see [`Verifier::verify`] for the order of checks), without
     /// decoding the body.
     pub fn verify_signature(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
-        let value = headers.get(&self.header).ok_or_else(|| WebhookError::MissingSignature {
-            header: self.header.clone(),
+        self.verify_signature_value(headers.get(&self.header).map(HeaderValue::as_bytes), body)
+    }
+
+    /// Only checks the signature, from the header's value and the raw body (see
+    /// [`Verifier::verify_value`]).
+    pub fn verify_signature_value(&self, signature: Option<&[u8]>, body: &[u8]) -> Result<(), WebhookError> {
+        let value = signature.ok_or_else(|| WebhookError::MissingSignature {
+            header: self.header.as_str().to_string(),
         })?;
         if body.is_empty() {
             return Err(WebhookError::EmptyBody);
         }
         let signature = decode_signature(value).ok_or_else(|| WebhookError::MalformedSignature {
-            header: self.header.clone(),
+            header: self.header.as_str().to_string(),
         })?;
         let mut mac = self.mac();
         mac.update(body);
@@ -200,8 +258,8 @@ impl Verifier {
 
 /// Reads a signature header: optional `sha256=` prefix, then 64 hex digits or base64
 /// (standard or URL-safe, padded or not) of exactly 32 bytes.
-fn decode_signature(value: &HeaderValue) -> Option<Vec<u8>> {
-    let text = value.to_str().ok()?.trim();
+fn decode_signature(value: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(value).ok()?.trim();
     let text = match text.get(..7) {
         Some(prefix) if prefix.eq_ignore_ascii_case("sha256=") => &text[7..],
         _ => text,

@@ -9,7 +9,11 @@ use cleeng_webhooks::axum::CleengWebhook;
 use cleeng_webhooks::{Event, Verifier, SIGNATURE_HEADER};
 use tower::ServiceExt;
 
-const SECRET: &str = "whsec_axum_test";
+const SECRET: &str = "whsec_axum_test_0123456789";
+
+fn verifier(secret: &str) -> Verifier {
+    Verifier::new(secret, SIGNATURE_HEADER).expect("a long enough secret")
+}
 const BODY: &str = r#"{"broadcasterId":42,"topic":"offerCreated","data":{"offerId":"S123123123","createdAt":"2025-05-05T10:48:09+02:00"}}"#;
 
 async fn handler(CleengWebhook(event): CleengWebhook) -> String {
@@ -22,7 +26,7 @@ async fn handler(CleengWebhook(event): CleengWebhook) -> String {
 }
 
 fn app() -> Router {
-    Router::new().route("/cleeng", post(handler)).with_state(Verifier::new(SECRET))
+    Router::new().route("/cleeng", post(handler)).with_state(verifier(SECRET))
 }
 
 async fn send(headers: http::HeaderMap, body: &'static str) -> (StatusCode, String) {
@@ -36,13 +40,13 @@ async fn send(headers: http::HeaderMap, body: &'static str) -> (StatusCode, Stri
 
 #[tokio::test]
 async fn a_signed_delivery_reaches_the_handler() {
-    let headers = Verifier::new(SECRET).signed_headers(BODY.as_bytes());
+    let headers = verifier(SECRET).signed_headers(BODY.as_bytes());
     assert_eq!(send(headers, BODY).await, (StatusCode::OK, "42 S123123123".to_string()));
 }
 
 #[tokio::test]
 async fn a_delivery_signed_with_another_secret_is_401() {
-    let headers = Verifier::new("another secret").signed_headers(BODY.as_bytes());
+    let headers = verifier("another secret, rotated").signed_headers(BODY.as_bytes());
     assert_eq!(
         send(headers, BODY).await,
         (StatusCode::UNAUTHORIZED, "the signature does not match the body".to_string())
@@ -58,7 +62,7 @@ async fn an_unsigned_delivery_is_401() {
 
 #[tokio::test]
 async fn a_signed_body_that_is_not_json_is_400() {
-    let headers = Verifier::new(SECRET).signed_headers(b"hello");
+    let headers = verifier(SECRET).signed_headers(b"hello");
     let (status, text) = send(headers, "hello").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.starts_with("the body is not JSON"), "{text}");

@@ -156,9 +156,9 @@ async fn create_returns_a_redacted_secret_that_verifies_deliveries() {
     let debug = format!("{result:?}");
     assert!(!debug.contains(secret), "{debug}");
 
-    let verifier = result.verifier();
+    let verifier = result.verifier(cleeng_webhooks::SIGNATURE_HEADER).unwrap();
     let delivery = br#"{"broadcasterId":1,"topic":"offerCreated","data":{"offerId":"S1"}}"#;
-    let expected = cleeng_webhooks::Verifier::new(secret).sign(delivery, SignatureEncoding::Hex);
+    let expected = cleeng_webhooks::Verifier::new(secret, "x-sig").unwrap().sign(delivery, SignatureEncoding::Hex);
     assert_eq!(verifier.sign(delivery, SignatureEncoding::Hex), expected);
 }
 

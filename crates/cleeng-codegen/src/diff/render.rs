@@ -121,7 +121,7 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
             f.family,
             f.rust.len(),
             if GENERATED_TYPES_NON_EXHAUSTIVE {
-                " (generated types are `#[non_exhaustive]`: added fields and variants do not)"
+                " (semver policy: generated types are `#[non_exhaustive]`, so added fields and variants do not)"
             } else {
                 ""
             }
@@ -151,13 +151,13 @@ fn family_markdown(s: &mut String, f: &FamilyReport) {
     }
 }
 
-/// "`get_gift`" for one operation; "11: `a`, `b`, ..." for a shared-schema row.
+/// "`get_gift`" for one operation; "11 operations: `a`, `b`, ..." for a shared-schema row.
 fn operations(r: &Row) -> String {
     let methods: Vec<String> = r.methods().iter().map(|m| format!("`{m}`")).collect();
     match methods.len() {
         0 => "—".to_string(),
         1 => methods[0].clone(),
-        n => format!("{n}: {}", methods.join(", ")),
+        n => format!("{n} operations: {}", methods.join(", ")),
     }
 }
 
