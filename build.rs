@@ -1,53 +1,75 @@
 //! Freshness guard: every generated family crate must come from the spec as it is now.
 //!
 //! Hashes each `specs/<family>.yaml` and compares the hash with the `spec-sha256:` line in the
-//! header of `crates/cleeng-<family>/src/generated.rs`. A mismatch fails the build with one line
-//! naming the spec and the command that fixes it. It needs no generator (a user's build never
-//! compiles progenitor) and does nothing where `specs/` is absent (the crate as published).
+//! header of `crates/cleeng-<family>/src/generated.rs`, and checks that the copy of each spec
+//! cleeng-mock embeds (`crates/cleeng-mock/specs/`) is the spec itself. A mismatch fails the
+//! build with one line naming the spec and the command that fixes it.
+//!
+//! The guard is for this repository's maintainers, never for a user's build: it runs only when
+//! the build script sits in the repository checkout (the workspace's `crates/cleeng-codegen`
+//! manifest and `specs/` beside it). The published `cleeng` package ships neither, so a
+//! downstream build does nothing here. It needs no generator (a user's build never compiles
+//! progenitor).
 
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const FAMILIES: [&str; 5] = ["core", "mediastore", "auth", "inapp", "webhooks"];
 
+/// A file only the repository has: the generator crate is `publish = false`, so no package
+/// (in particular not the packaged `cleeng` under `target/package/` or `~/.cargo/registry`)
+/// contains it.
+const REPO_MARKER: &str = "crates/cleeng-codegen/Cargo.toml";
+
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let specs = root.join("specs");
-    if !specs.is_dir() {
+    // Read at run time (cargo sets it for every build script run), so the guard looks at the
+    // checkout being built.
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    if !in_repository(&root) {
+        println!("cargo:rerun-if-changed=build.rs");
         return;
     }
     println!("cargo:rerun-if-changed=specs");
+    println!("cargo:rerun-if-changed={REPO_MARKER}");
     let mut stale = Vec::new();
     for family in FAMILIES {
-        let spec = specs.join(format!("{family}.yaml"));
+        let spec = root.join(format!("specs/{family}.yaml"));
         let generated = root.join(format!("crates/cleeng-{family}/src/generated.rs"));
-        println!("cargo:rerun-if-changed={}", spec.display());
-        println!("cargo:rerun-if-changed={}", generated.display());
+        let mock_copy = root.join(format!("crates/cleeng-mock/specs/{family}.yaml"));
+        for path in [&spec, &generated, &mock_copy] {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
         let Ok(bytes) = std::fs::read(&spec) else { continue };
         let hash = hex(&Sha256::digest(&bytes));
-        let stamped = std::fs::read_to_string(&generated)
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .take(8)
-                    .find_map(|l| l.strip_prefix("// spec-sha256: ").map(str::to_string))
-            });
+        let stamped = std::fs::read_to_string(&generated).ok().and_then(|text| {
+            text.lines()
+                .take(8)
+                .find_map(|l| l.strip_prefix("// spec-sha256: ").map(str::to_string))
+        });
         if stamped.as_deref() != Some(hash.as_str()) {
+            println!(
+                "cargo:warning=specs/{family}.yaml changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
+            );
+            stale.push(family);
+        } else if std::fs::read(&mock_copy).ok().as_deref() != Some(bytes.as_slice()) {
+            println!(
+                "cargo:warning=crates/cleeng-mock/specs/{family}.yaml is not a copy of specs/{family}.yaml: run `cargo xtask regen`"
+            );
             stale.push(family);
         }
     }
     if !stale.is_empty() {
-        for family in &stale {
-            println!(
-                "cargo:warning=specs/{family}.yaml changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
-            );
-        }
         eprintln!(
             "error: generated code is stale for {}: specs changed since the last regeneration; run `cargo xtask regen`",
             stale.join(", ")
         );
         std::process::exit(1);
     }
+}
+
+/// True only in the repository checkout (see [`REPO_MARKER`]).
+fn in_repository(root: &Path) -> bool {
+    root.join(REPO_MARKER).is_file() && root.join("specs").is_dir()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -17,6 +17,10 @@ fn committed_generated_files_match_their_specs() {
         if generated.httpmock_source != mocks {
             stale.push(family.httpmock_path());
         }
+        let spec = std::fs::read(root.join(family.spec_path())).expect("spec");
+        if std::fs::read(root.join(family.mock_spec_path())).ok() != Some(spec) {
+            stale.push(family.mock_spec_path());
+        }
     }
     assert!(stale.is_empty(), "stale (run `cargo xtask regen`): {stale:?}");
 }

@@ -210,3 +210,121 @@ fn inapp_reference_pages_are_covered() {
 fn webhooks_reference_pages_are_covered() {
     pages_covered(Family::Webhooks);
 }
+
+/// Whether a field or parameter name says it holds a secret: passwords, secrets, JWTs, tokens of
+/// any kind (`refreshToken`, `purchaseToken`, but not `tokenType`), API keys, receipt data.
+fn secret_named(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("password")
+        || n.contains("secret")
+        || n.ends_with("jwt")
+        || n.ends_with("token")
+        || n.contains("apikey")
+        || n.contains("receiptdata")
+}
+
+/// Every string field of a request or response body, and every query, header or cookie
+/// parameter, named like a secret but not `format: password` (so progenitor would generate a
+/// plain `String` that prints in `Debug`). Path parameters are exempt: a `Secret` there would
+/// be sent as its `Display`, `[redacted]`; secrets in paths are redacted where URLs are printed.
+fn unmarked_secrets(raw: &Value) -> Vec<String> {
+    fn is_password(schema: &Value) -> bool {
+        schema.get("format").and_then(Value::as_str) == Some("password")
+    }
+    fn is_string(schema: &Value) -> bool {
+        match schema.get("type") {
+            Some(t) => t.as_str() == Some("string"),
+            // No type and no $ref: an untyped value, which a secret could be.
+            None => schema.get("$ref").is_none() && schema.get("properties").is_none(),
+        }
+    }
+    fn walk(value: &Value, at: &str, out: &mut Vec<String>) {
+        match value {
+            Value::Mapping(map) => {
+                if let Some(Value::Mapping(props)) = map.get("properties") {
+                    for (name, schema) in props {
+                        let name = name.as_str().unwrap_or("");
+                        if secret_named(name) && is_string(schema) && !is_password(schema) {
+                            out.push(format!("{at}: property `{name}` is named like a secret but is not `format: password`"));
+                        }
+                    }
+                }
+                // A parameter (security schemes also have `in` and `name`, but a `type`).
+                let location = map.get("in").and_then(Value::as_str).filter(|_| map.get("type").is_none());
+                if let (Some(location), Some(name)) = (location, map.get("name").and_then(Value::as_str)) {
+                    let schema = map.get("schema").unwrap_or(&Value::Null);
+                    if location != "path" && secret_named(name) && !is_password(schema) {
+                        out.push(format!("{at}: {location} parameter `{name}` is named like a secret but is not `format: password`"));
+                    }
+                }
+                for (key, child) in map {
+                    let key = match key {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => "?".into(),
+                    };
+                    // Examples are sample values, not schemas.
+                    if key == "example" || key == "examples" {
+                        continue;
+                    }
+                    walk(child, &format!("{at}/{key}"), out);
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(raw, "#", &mut out);
+    out
+}
+
+/// Issue 14, point 9: every secret-bearing body and response field, in every spec, is
+/// `format: password`, so the generated field is a `Secret` (`[redacted]` in `Debug`).
+#[test]
+fn secret_named_fields_are_format_password_in_every_spec() {
+    let mut problems = Vec::new();
+    for family in [Family::Core, Family::MediaStore, Family::Auth, Family::InApp, Family::Webhooks] {
+        let spec = common::load(family);
+        problems.extend(unmarked_secrets(&spec.raw).into_iter().map(|p| format!("{family}: {p}")));
+    }
+    assert!(problems.is_empty(), "{} unmarked secrets:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The secret lint itself: what it flags and what it leaves alone.
+#[test]
+fn the_secret_lint_flags_unmarked_fields_and_exempts_path_parameters() {
+    let doc: Value = serde_yaml::from_str(
+        r#"
+paths:
+  /gifts/{giftCode}:
+    get:
+      parameters:
+        - {name: giftCode, in: path, required: true, schema: {type: string}}
+        - {name: apiKey, in: query, schema: {type: string}}
+        - {name: refreshToken, in: query, schema: {type: string, format: password}}
+components:
+  schemas:
+    Receipt:
+      type: object
+      properties:
+        purchaseToken: {type: string}
+        receiptData: {type: string, format: password}
+        tokenType: {type: string}
+        clientSecret: {}
+        newPassword: {type: string, format: password}
+        tokens: {type: array, items: {type: string}}
+        jwt: {$ref: '#/components/schemas/Jwt'}
+      example:
+        password: not a schema
+"#,
+    )
+    .unwrap();
+    let problems = unmarked_secrets(&doc);
+    let flagged: Vec<&str> = problems.iter().map(|p| p.split('`').nth(1).unwrap_or("")).collect();
+    assert_eq!(flagged, ["apiKey", "purchaseToken", "clientSecret"], "{problems:#?}");
+}

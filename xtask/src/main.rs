@@ -1,23 +1,30 @@
 //! `cargo xtask`: the maintainers' command line, a thin shell over `cleeng-codegen`.
 //!
-//! * `cargo xtask regen [--check] [FAMILY...]`: regenerate the family crates from `specs/`
-//!   (all five when no family is named). `--check` writes nothing and fails naming each file
-//!   that would change.
+//! * `cargo xtask regen [--check] [--root DIR] [FAMILY...]`: regenerate the family crates from
+//!   `specs/` (all five when no family is named). `--check` writes nothing and fails naming each
+//!   file that would change.
 //! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
 //!   the API change report between two versions of the specs (breaking changes first), with the
 //!   Rust change each spec change causes; accepted breaking changes live in `specs/diff-ignore.yaml`.
 //! * `cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]`:
 //!   what changed in Cleeng's documentation index (and pages) that the specs do not reflect.
+//!
+//! The repository is found at run time (see `cleeng_codegen::family::find_workspace_root`): the
+//! checkout `cargo xtask` was run in, never the one this binary happened to be built in (one
+//! binary serves every clone sharing a `CARGO_TARGET_DIR`). `--root DIR` names it explicitly.
 
 mod docs;
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cleeng_codegen::{family::workspace_root, generate, Family};
+use std::path::{Path, PathBuf};
+
+use cleeng_codegen::family::{find_workspace_root, is_workspace_root, RootNotFound};
+use cleeng_codegen::{generate, Family};
 
 const USAGE: &str = "usage:
-  cargo xtask regen [--check] [core|mediastore|auth|inapp|webhooks ...]
+  cargo xtask regen [--check] [--root DIR] [core|mediastore|auth|inapp|webhooks ...]
   cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] [--fail-on breaking|warn|info] [FAMILY...]
   cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]";
 
@@ -40,10 +47,19 @@ fn main() -> ExitCode {
 
 fn regen(args: &[String]) -> ExitCode {
     let mut check = false;
+    let mut root_arg = None;
     let mut families = Vec::new();
-    for arg in args {
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
+            "--root" => match args.next() {
+                Some(dir) => root_arg = Some(PathBuf::from(dir)),
+                None => {
+                    eprintln!("--root needs a directory\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -60,7 +76,13 @@ fn regen(args: &[String]) -> ExitCode {
     if families.is_empty() {
         families = Family::ALL.to_vec();
     }
-    let root = workspace_root();
+    let root = match resolve_root(root_arg.as_deref()) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let started = Instant::now();
     let mut failed = false;
     let mut stale = Vec::new();
@@ -87,9 +109,20 @@ fn regen(args: &[String]) -> ExitCode {
                 continue;
             }
         };
+        // The spec was read moments ago by `generate`; a failure here is a race with an edit.
+        let spec_path = root.join(family.spec_path());
+        let spec_text = match std::fs::read_to_string(&spec_path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("{:<10} FAILED: cannot read {}: {e}", family.name(), spec_path.display());
+                failed = true;
+                continue;
+            }
+        };
         let outputs = [
             (family.generated_path(), &generated.source),
             (family.httpmock_path(), &generated.httpmock_source),
+            (family.mock_spec_path(), &spec_text),
         ];
         let mut changed_any = false;
         let mut write_failed = false;
@@ -101,8 +134,8 @@ fn regen(args: &[String]) -> ExitCode {
             }
             changed_any = true;
             if check {
-                stale.push(relative);
-            } else if let Err(e) = std::fs::write(&path, text) {
+                stale.push(path);
+            } else if let Err(e) = write_file(&path, text) {
                 eprintln!("{:<10} FAILED: cannot write {}: {e}", family.name(), path.display());
                 write_failed = true;
             }
@@ -129,7 +162,7 @@ fn regen(args: &[String]) -> ExitCode {
     println!("total {} ms", started.elapsed().as_millis());
     if !stale.is_empty() {
         for path in &stale {
-            eprintln!("stale: {path} differs from what its spec generates; run `cargo xtask regen`");
+            eprintln!("stale: {} differs from what its spec generates; run `cargo xtask regen`", path.display());
         }
         return ExitCode::FAILURE;
     }
@@ -140,10 +173,43 @@ fn regen(args: &[String]) -> ExitCode {
     }
 }
 
+/// Writes `text` to `path`, creating its directory first (the mock's `specs/` copy may be new).
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, text)
+}
+
+/// The root `--root` names (it must be the workspace root itself, not a directory inside it), or
+/// the one found at run time.
+fn resolve_root(explicit: Option<&Path>) -> Result<PathBuf, RootNotFound> {
+    match explicit {
+        Some(dir) => {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            if is_workspace_root(&dir) {
+                Ok(dir)
+            } else {
+                Err(RootNotFound { searched: vec![dir] })
+            }
+        }
+        None => find_workspace_root(),
+    }
+}
+
 /// `cargo xtask diff ...`: the API change report; all logic lives in `cleeng_codegen::diff`.
 fn diff(args: &[String]) -> ExitCode {
+    // `diff` takes its own `--root DIR`, which overrides the one found here.
+    let root = match find_workspace_root() {
+        Ok(root) => root,
+        Err(_) if args.iter().any(|a| a == "--root") => PathBuf::from("."),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let code = cleeng_codegen::diff::run_cli(
-        &workspace_root(),
+        &root,
         args,
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
@@ -153,8 +219,15 @@ fn diff(args: &[String]) -> ExitCode {
 
 /// `cargo xtask docs ...`: the docs watch; all logic lives in the `docs` module.
 fn docs_command(args: &[String]) -> ExitCode {
+    let root = match find_workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let code = docs::run_cli(
-        &workspace_root(),
+        &root,
         args,
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),

@@ -218,11 +218,10 @@ struct Cache {
     in_flight: Option<Fetch>,
 }
 
-/// What the shared fetch future needs: the client, the cache, the size limit.
+/// What the shared fetch future needs: the client and the cache.
 struct Fetcher {
     client: Client,
     cache: Mutex<Cache>,
-    max_bytes: usize,
 }
 
 /// Verifies Cleeng JWTs for one publisher against Cleeng's key set, fetched through `client`
@@ -235,6 +234,7 @@ pub struct JwtVerifier {
     audience: Option<String>,
     min_refresh_interval: Duration,
     leeway: Duration,
+    max_key_set_bytes: usize,
 }
 
 impl fmt::Debug for JwtVerifier {
@@ -248,7 +248,7 @@ impl fmt::Debug for JwtVerifier {
             .field("cached_keys", &keys)
             .field("min_refresh_interval", &self.min_refresh_interval)
             .field("leeway", &self.leeway)
-            .field("max_key_set_bytes", &self.fetcher.max_bytes)
+            .field("max_key_set_bytes", &self.max_key_set_bytes)
             .finish()
     }
 }
@@ -259,12 +259,13 @@ impl JwtVerifier {
     /// until the first token.
     pub fn new(client: Client, publisher_id: i64) -> Self {
         JwtVerifier {
-            fetcher: Arc::new(Fetcher { client, cache: Mutex::new(Cache::default()), max_bytes: DEFAULT_MAX_KEY_SET_BYTES }),
+            fetcher: Arc::new(Fetcher { client, cache: Mutex::new(Cache::default()) }),
             publisher_id,
             issuer: None,
             audience: None,
             min_refresh_interval: DEFAULT_MIN_REFRESH_INTERVAL,
             leeway: DEFAULT_LEEWAY,
+            max_key_set_bytes: DEFAULT_MAX_KEY_SET_BYTES,
         }
     }
 
@@ -301,11 +302,9 @@ impl JwtVerifier {
     }
 
     /// The largest key-set response read, in bytes (default [`DEFAULT_MAX_KEY_SET_BYTES`]); a
-    /// larger one is [`JwtError::KeySetTooLarge`]. Set before sharing the verifier.
+    /// larger one is [`JwtError::KeySetTooLarge`].
     pub fn max_key_set_bytes(mut self, limit: usize) -> Self {
-        if let Some(fetcher) = Arc::get_mut(&mut self.fetcher) {
-            fetcher.max_bytes = limit;
-        }
+        self.max_key_set_bytes = limit;
         self
     }
 
@@ -348,7 +347,7 @@ impl JwtVerifier {
                         return cache.keys.find(kid);
                     }
                     let future: Pin<Box<dyn Future<Output = Result<(), JwtError>> + Send>> =
-                        Box::pin(fetch_into_cache(Arc::downgrade(&self.fetcher)));
+                        Box::pin(fetch_into_cache(Arc::downgrade(&self.fetcher), self.max_key_set_bytes));
                     let fetch = future.shared();
                     cache.in_flight = Some(fetch.clone());
                     fetch
@@ -419,12 +418,11 @@ fn lock(fetcher: &Fetcher) -> MutexGuard<'_, Cache> {
 /// One key-set fetch, shared by every caller waiting for it: records the keys (or the failure)
 /// and the time in the cache, and clears the in-flight slot. Holds the verifier weakly (the
 /// future lives in the verifier's own cache while in flight).
-async fn fetch_into_cache(fetcher: Weak<Fetcher>) -> Result<(), JwtError> {
+async fn fetch_into_cache(fetcher: Weak<Fetcher>, max_bytes: usize) -> Result<(), JwtError> {
     let Some(strong) = fetcher.upgrade() else {
         return Err(JwtError::Rejected("the verifier was dropped".into()));
     };
     let client = strong.client.clone();
-    let max_bytes = strong.max_bytes;
     drop(strong);
     let result = fetch_key_set(&client, max_bytes).await.map(|jwks| key_set(&jwks));
     let Some(strong) = fetcher.upgrade() else {

@@ -63,6 +63,13 @@ impl Family {
         format!("crates/cleeng-{}/src/generated_httpmock.rs", self.name())
     }
 
+    /// The copy of the spec that cleeng-mock embeds, relative to the workspace root. A package
+    /// can only ship files inside its own directory, so the mock carries the specs it serves;
+    /// `cargo xtask regen` keeps the copy byte-identical to [`Family::spec_path`].
+    pub fn mock_spec_path(self) -> String {
+        format!("crates/cleeng-mock/specs/{}.yaml", self.name())
+    }
+
     /// Absolute spec path under `root`.
     pub fn spec_file(self, root: &Path) -> PathBuf {
         root.join(self.spec_path())
@@ -80,11 +87,73 @@ impl std::fmt::Display for Family {
     }
 }
 
-/// The workspace root, found from this crate's manifest directory (`crates/cleeng-codegen`).
+/// The cleeng-rs workspace root could not be found (or `--root` does not name one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootNotFound {
+    /// Every directory that was looked at (absolute where the start was absolute), nearest first.
+    pub searched: Vec<PathBuf>,
+}
+
+impl std::fmt::Display for RootNotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no cleeng-rs workspace root (a directory with a workspace Cargo.toml and specs/) found"
+        )?;
+        match self.searched.as_slice() {
+            [] => write!(f, ": nothing to search from")?,
+            [only] => write!(f, " at {}", only.display())?,
+            [start, ..] => write!(f, " at or above {}", start.display())?,
+        }
+        write!(f, "; run from inside the repository or pass --root DIR")
+    }
+}
+
+impl std::error::Error for RootNotFound {}
+
+/// True when `dir` is the cleeng-rs workspace root: it holds a `Cargo.toml` with a `[workspace]`
+/// table and a `specs/` directory. Both are needed so that a family crate's own directory (which
+/// has a `Cargo.toml`) or an unrelated workspace above the clone is never taken for the root.
+pub fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("specs").is_dir()
+        && std::fs::read_to_string(dir.join("Cargo.toml"))
+            .map(|text| text.lines().any(|l| l.trim() == "[workspace]"))
+            .unwrap_or(false)
+}
+
+/// The nearest directory at or above `start` that [`is_workspace_root`].
+pub fn workspace_root_from(start: &Path) -> Result<PathBuf, RootNotFound> {
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut searched = Vec::new();
+    for dir in start.ancestors() {
+        if is_workspace_root(dir) {
+            return Ok(dir.to_path_buf());
+        }
+        searched.push(dir.to_path_buf());
+    }
+    Err(RootNotFound { searched })
+}
+
+/// Finds the workspace root at run time, never from a path fixed when this crate was compiled.
+///
+/// A compile-time path breaks as soon as one binary serves two checkouts: with a shared
+/// `CARGO_TARGET_DIR`, `cargo xtask` in one clone ran a binary built in another and rewrote that
+/// clone's files; after a clone moved, it looked for the specs where the clone used to be. So the
+/// search starts from the `CARGO_MANIFEST_DIR` that `cargo run` and `cargo test` set in the
+/// process environment (the package being run, inside the checkout cargo was invoked in), and
+/// falls back to the current directory when the binary runs outside cargo.
+pub fn find_workspace_root() -> Result<PathBuf, RootNotFound> {
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        if let Ok(root) = workspace_root_from(Path::new(&dir)) {
+            return Ok(root);
+        }
+    }
+    let cwd = std::env::current_dir().map_err(|_| RootNotFound { searched: Vec::new() })?;
+    workspace_root_from(&cwd)
+}
+
+/// [`find_workspace_root`] for tests and tools that cannot go on without it: panics with the
+/// reason (the directories searched and how to fix it) when there is no root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("cleeng-codegen lives two levels below the workspace root")
-        .to_path_buf()
+    find_workspace_root().unwrap_or_else(|e| panic!("{e}"))
 }

@@ -42,7 +42,7 @@ pub enum Error {
     /// The spec file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
-        /// Path of the file.
+        /// Absolute path of the file (so the message names the checkout that was searched).
         path: String,
         /// Underlying I/O error.
         source: std::io::Error,

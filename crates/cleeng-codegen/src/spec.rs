@@ -25,8 +25,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Reads and parses the spec at `root/relative`.
 pub fn load(root: &Path, relative: &str) -> Result<Spec, Error> {
-    let bytes = std::fs::read(root.join(relative)).map_err(|source| Error::Read {
-        path: relative.to_string(),
+    let file = root.join(relative);
+    // The absolute path in the message: "cannot read specs/core.yaml" next to a file that exists
+    // says nothing about which checkout was searched.
+    let bytes = std::fs::read(&file).map_err(|source| Error::Read {
+        path: std::path::absolute(&file).unwrap_or(file).display().to_string(),
         source,
     })?;
     parse(relative, &bytes)

@@ -47,14 +47,16 @@ impl Family {
         &self.prefix()[1..]
     }
 
-    /// The embedded spec text.
+    /// The embedded spec text: the crate's own copy in `crates/cleeng-mock/specs/`, so that the
+    /// published package is self-contained. `cargo xtask regen` writes the copies from the
+    /// repository's `specs/` and `regen --check` fails when they differ.
     pub fn spec_text(self) -> &'static str {
         match self {
-            Family::Core => include_str!("../../../specs/core.yaml"),
-            Family::MediaStore => include_str!("../../../specs/mediastore.yaml"),
-            Family::Auth => include_str!("../../../specs/auth.yaml"),
-            Family::InApp => include_str!("../../../specs/inapp.yaml"),
-            Family::Webhooks => include_str!("../../../specs/webhooks.yaml"),
+            Family::Core => include_str!("../specs/core.yaml"),
+            Family::MediaStore => include_str!("../specs/mediastore.yaml"),
+            Family::Auth => include_str!("../specs/auth.yaml"),
+            Family::InApp => include_str!("../specs/inapp.yaml"),
+            Family::Webhooks => include_str!("../specs/webhooks.yaml"),
         }
     }
 

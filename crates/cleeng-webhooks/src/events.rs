@@ -294,8 +294,9 @@ impl schemars::JsonSchema for ValidationResult {
     }
 }
 
-/// `data` of `inappPurchaseValidationSucceeded` (not sent for Apple StoreKit 2).
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+/// `data` of `inappPurchaseValidationSucceeded` (not sent for Apple StoreKit 2). `Debug`
+/// redacts secret-looking keys of the raw `in_app_specific_data`.
+#[derive(Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InappPurchaseValidationSucceededData {
@@ -325,6 +326,26 @@ pub struct InappPurchaseValidationSucceededData {
     pub prev_customer_id: Option<i64>,
     /// Only when the purchase-validation endpoint was used.
     pub correlation_id: Option<String>,
+}
+
+impl std::fmt::Debug for InappPurchaseValidationSucceededData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InappPurchaseValidationSucceededData")
+            .field("result", &self.result)
+            .field("payment_gateway", &self.payment_gateway)
+            .field("offer_id", &self.offer_id)
+            .field("in_app_specific_data", &self.in_app_specific_data.as_ref().map(redacted_map))
+            .field("offer_type", &self.offer_type)
+            .field("subscription_id", &self.subscription_id)
+            .field("active", &self.active)
+            .field("in_trial", &self.in_trial)
+            .field("expiration_date", &self.expiration_date)
+            .field("customer_id", &self.customer_id)
+            .field("prev_subscription_id", &self.prev_subscription_id)
+            .field("prev_customer_id", &self.prev_customer_id)
+            .field("correlation_id", &self.correlation_id)
+            .finish()
+    }
 }
 
 /// `data` of `offerCreated`. The offer id comes without a country suffix here.
@@ -371,6 +392,52 @@ pub struct OfferPriceChangedData {
     pub updated_at: Option<Timestamp>,
 }
 
+/// A payload printed by [`Event`]'s `Debug`: typed payloads as they are (their secrets are
+/// already [`Secret`]s), raw JSON redacted.
+struct Payload<'a, T>(&'a T);
+
+impl std::fmt::Debug for Payload<'_, RawData> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redacted_map(self.0), f)
+    }
+}
+
+macro_rules! typed_payloads {
+    ($($ty:ty),* $(,)?) => {
+        $(impl std::fmt::Debug for Payload<'_, $ty> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(self.0, f)
+            }
+        })*
+    };
+}
+
+typed_payloads!(
+    SubscriptionReadyForPaymentAuthorisationData,
+    TransactionCreatedData,
+    CustomerRegisteredData,
+    CustomerRequestedPasswordResetData,
+    CustomerConsentUpdatedData,
+    PassCreatedData,
+    PassExpirationChangedData,
+    PassTerminatedData,
+    InappPurchaseSyncResultData,
+    InappPurchaseValidationSucceededData,
+    OfferCreatedData,
+    OfferUpdatedData,
+    OfferDeactivatedData,
+    OfferPriceChangedData,
+);
+
+/// `value` with the values of secret-looking keys replaced, for `Debug` output.
+fn redacted(value: &Value) -> Value {
+    crate::redact::json(value)
+}
+
+fn redacted_map(map: &RawData) -> Value {
+    crate::redact::json(&Value::Object(map.clone()))
+}
+
 macro_rules! events {
     ($( $(#[$doc:meta])* $variant:ident($data:ty) = $topic:literal, )*) => {
         /// One webhook delivery, by topic. Match on the variants you handle and keep a `_` arm:
@@ -378,7 +445,7 @@ macro_rules! events {
         // Variants differ in size (transactionCreated is the largest); an event is decoded once
         // per request, so boxing would cost ergonomics for nothing.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum Event {
             $(
@@ -415,6 +482,34 @@ macro_rules! events {
 
         /// Every topic with its own [`Event`] variant, as Cleeng spells it.
         pub const TOPICS: &[&str] = &[$($topic),*];
+
+        /// Like a derived `Debug`, except that payloads kept as raw JSON (`Unknown`,
+        /// `Undecodable`, and topics without a published payload) print with the values of
+        /// secret-looking keys (`token`, `password`, `secret`...) replaced by `[redacted]`.
+        impl std::fmt::Debug for Event {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $(Event::$variant { broadcaster_id, data } => f
+                        .debug_struct(stringify!($variant))
+                        .field("broadcaster_id", broadcaster_id)
+                        .field("data", &Payload(data))
+                        .finish(),)*
+                    Event::Unknown { broadcaster_id, topic, data } => f
+                        .debug_struct("Unknown")
+                        .field("broadcaster_id", broadcaster_id)
+                        .field("topic", topic)
+                        .field("data", &redacted(data))
+                        .finish(),
+                    Event::Undecodable { broadcaster_id, topic, data, error } => f
+                        .debug_struct("Undecodable")
+                        .field("broadcaster_id", broadcaster_id)
+                        .field("topic", topic)
+                        .field("data", &redacted(data))
+                        .field("error", error)
+                        .finish(),
+                }
+            }
+        }
 
         impl Event {
             /// The topic name as Cleeng spells it (`transactionCreated`, ...).

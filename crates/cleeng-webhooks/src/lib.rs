@@ -74,6 +74,7 @@ mod generated;
 pub mod axum;
 mod endpoints;
 mod events;
+mod redact;
 pub mod replay;
 mod signature;
 mod values;

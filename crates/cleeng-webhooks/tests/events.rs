@@ -294,3 +294,43 @@ fn broken_envelopes_are_errors() {
         Err(WebhookError::InvalidEnvelope { .. })
     ));
 }
+
+/// Issue 14, point 8: payloads kept as raw JSON printed a payment `token` in `Debug`.
+#[test]
+fn raw_json_payloads_redact_secret_looking_keys_in_debug() {
+    let secret_bits = ["tok_live_4242", "hunter2-pass", "whsec_live_abc", "amzn-receipt-77"];
+    let raw = json!({
+        "token": "tok_live_4242",
+        "customer": {"password": "hunter2-pass", "email": "jane@example.com"},
+        "items": [{"signingSecret": "whsec_live_abc"}],
+        "paymentToken": null,
+        "amount": 10
+    });
+    let deliveries = [
+        json!({"broadcasterId": 1, "topic": "someFutureTopic", "data": raw}),
+        json!({"broadcasterId": 1, "topic": "refundPayment", "data": raw}),
+        // A known topic whose data does not decode: kept raw, as Undecodable.
+        json!({"broadcasterId": 1, "topic": "transactionCreated", "data": {"transactionId": [1], "token": "tok_live_4242"}}),
+        json!({"broadcasterId": 1, "topic": "inappPurchaseValidationSucceeded", "data": {
+            "paymentGateway": "amazon", "inAppSpecificData": {"receiptId": "amzn-receipt-77", "receiptUserId": "u-1"}
+        }}),
+    ];
+    let mut kinds = Vec::new();
+    for delivery in deliveries {
+        let event = Event::from_value(delivery).unwrap();
+        let debug = format!("{event:?} {event:#?}");
+        for bit in secret_bits {
+            assert!(!debug.contains(bit), "{bit} leaked: {debug}");
+        }
+        assert!(debug.contains("[redacted]"), "{debug}");
+        kinds.push(debug.split_whitespace().next().unwrap_or("").to_string());
+    }
+    assert_eq!(kinds, ["Unknown", "RefundPayment", "Undecodable", "InappPurchaseValidationSucceeded"]);
+    // What is not secret still prints, and the event itself keeps every value.
+    let event = Event::from_value(json!({"broadcasterId": 1, "topic": "x", "data": raw})).unwrap();
+    assert!(format!("{event:?}").contains("jane@example.com"));
+    match event {
+        Event::Unknown { data, .. } => assert_eq!(data["token"], "tok_live_4242"),
+        other => panic!("{other:?}"),
+    }
+}
