@@ -25,7 +25,7 @@ use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use cleeng::core::{
+use cleeng::core_api::{
     types, Client, ClientConfig, ClientSubscriptionsExt, Environment, PublisherToken,
 };
 use cleeng::webhooks::{Event, Verifier};
@@ -379,7 +379,7 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
             .expect("sdk get");
         let b: types::Subscription = hand_get(&http, &one_url).await;
         assert_eq!(
-            serde_json::to_value(a.into_inner()).expect("serializable"),
+            serde_json::to_value(a).expect("serializable"),
             serde_json::to_value(b).expect("serializable")
         );
         let a = sdk
@@ -392,7 +392,7 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
         let b: types::SubscriptionList = hand_get(&http, &list_url).await;
         assert_eq!(a.data.len(), 100);
         assert_eq!(
-            serde_json::to_value(a.into_inner()).expect("serializable"),
+            serde_json::to_value(a).expect("serializable"),
             serde_json::to_value(b).expect("serializable")
         );
     });
@@ -423,7 +423,7 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
                             .subscription_id(900000049)
                             .call()
                             .await;
-                        black_box(r.expect("sdk get").into_inner());
+                        black_box(r.expect("sdk get"));
                     }
                     start.elapsed()
                 })
@@ -457,7 +457,7 @@ fn per_call(options: &Options, figures: &mut Vec<Figure>) {
                             .limit(100)
                             .call()
                             .await;
-                        black_box(r.expect("sdk list").into_inner());
+                        black_box(r.expect("sdk list"));
                     }
                     start.elapsed()
                 })

@@ -6,10 +6,7 @@
 //! trial, since the payment step sends no payment details) and, to log in rather than register a
 //! new customer, `CLEENG_CUSTOMER_EMAIL` and `CLEENG_CUSTOMER_PASSWORD`.
 
-use cleeng::mediastore::{
-    types, Account, Client, ClientAuthExt, ClientConfig, ClientEntitlementsExt, ClientOffersExt,
-    EnvelopeResult, Environment, Session, Tokens,
-};
+use cleeng::mediastore::prelude::*;
 
 /// Where the example runs and as whom.
 pub struct Target {
@@ -89,7 +86,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
                     .publisher_id(Some(target.publisher_id.clone()))
             })
             .call()
-            .await
+            .await?
             .payload()?;
     } else {
         println!("1. (customer exists, skipping registration)");
@@ -103,14 +100,14 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
                 .publisher_id(Some(target.publisher_id.clone()))
         })
         .call()
-        .await
+        .await?
         .payload()?;
     let session = Session::new(ClientConfig::new(target.environment.clone()), Tokens::try_from(auth)?)?;
     let account = Account::new(session)?;
     println!("   logged in as customer {}", account.customer_id());
 
     println!("3. list offers");
-    let offers = account.client().list_offers().call().await.payload()?;
+    let offers = account.client().list_offers().call().await?.payload()?;
     for offer in &offers {
         println!(
             "   {} {:?} {:?}",
@@ -128,7 +125,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
             .ok_or("no active offer to buy")?,
     };
 
-    let before = account.client().get_entitlements().offer_id(&offer_id).call().await.payload()?;
+    let before = account.client().get_entitlements().offer_id(&offer_id).call().await?.payload()?;
     println!("4. access to {offer_id} before buying: {:?}", before.access_granted);
 
     println!("5. create an order for {offer_id}");
@@ -142,7 +139,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     let payment = account.pay_without_details(order_id).await?;
     println!("   payment {:?}: {:?}", payment.id, payment.status);
 
-    let after = account.client().get_entitlements().offer_id(&offer_id).call().await.payload()?;
+    let after = account.client().get_entitlements().offer_id(&offer_id).call().await?.payload()?;
     let access_granted = after.access_granted == Some(true);
     println!("7. access to {offer_id}: {}", if access_granted { "granted" } else { "NOT granted" });
     Ok(Outcome {

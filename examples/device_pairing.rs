@@ -8,8 +8,10 @@
 
 use std::time::Duration;
 
-use cleeng::auth::{pairing, Client as AuthClient, ClientConfig, ClientDeviceLoginExt, CustomerJwt, Environment, JwtVerifier, PollSchedule};
-use cleeng::mediastore::{Client as MediaStoreClient, ClientAuthExt, EnvelopeResult};
+use cleeng::auth::prelude::*;
+use cleeng::auth::{pairing, Client as AuthClient};
+use cleeng::mediastore::prelude::ClientLoginExt;
+use cleeng::mediastore::Client as MediaStoreClient;
 
 /// Where the example runs and who authorizes the TV.
 pub struct Target {
@@ -83,7 +85,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
                     .publisher_id(Some(target.publisher_id.to_string()))
             })
             .call()
-            .await
+            .await?
             .payload()?;
         let jwt = tokens.jwt.ok_or("login returned no JWT")?;
         let auth = AuthClient::from_config(

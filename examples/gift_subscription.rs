@@ -11,10 +11,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cleeng::mediastore::{
-    types, Account, Client, ClientAuthExt, ClientConfig, EnvelopeResult, Environment, GiftChange, GiftCode,
-    GiftDelivery, GiftError, GiftVerdict, Redemption, RefusalReason, Session, Tokens,
-};
+use cleeng::mediastore::prelude::*;
+use cleeng::mediastore::{GiftChange, GiftCode, GiftDelivery, GiftError, GiftVerdict, Redemption, RefusalReason};
 
 const DAY: i64 = 24 * 3600;
 
@@ -135,7 +133,7 @@ async fn log_in(environment: &Environment, publisher_id: &str, who: &Login) -> R
                     .publisher_id(Some(publisher_id.to_string()))
             })
             .call()
-            .await
+            .await?
             .payload()?;
     }
     let auth = public
@@ -146,7 +144,7 @@ async fn log_in(environment: &Environment, publisher_id: &str, who: &Login) -> R
                 .publisher_id(Some(publisher_id.to_string()))
         })
         .call()
-        .await
+        .await?
         .payload()?;
     let session = Session::new(ClientConfig::new(environment.clone()), Tokens::try_from(auth)?)?;
     Ok(Account::new(session)?)
@@ -239,14 +237,14 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     println!("   {unknown_code_verdict:?}");
 
     println!("13. the recipient's account");
-    let subscriptions = recipient.list_customer_subscriptions().call().await.payload()?;
+    let subscriptions = recipient.list_customer_subscriptions().call().await?.payload()?;
     let offer = gift.offer_id.clone().unwrap_or_default();
     let short = offer.split('_').next().unwrap_or_default().to_string();
     let recipient_subscribed = subscriptions.items.iter().any(|s| {
         let id = s.offer_id.clone().unwrap_or_default();
         (id == offer || id == short) && s.status.as_deref() == Some("active")
     });
-    let transactions = recipient.list_customer_transactions().call().await.payload()?;
+    let transactions = recipient.list_customer_transactions().call().await?.payload()?;
     println!(
         "   active subscription to {offer}: {recipient_subscribed}; transactions: {}",
         transactions.items.len()

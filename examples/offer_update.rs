@@ -5,7 +5,8 @@
 //! `CLEENG_PUBLISHER_TOKEN` set it uses Cleeng's sandbox; then set `CLEENG_OFFER_ID` to a short
 //! offer id (`S123123123`) you may rename (the example appends " (HD)" to its title).
 
-use cleeng::core::{offers, types, Client, ClientConfig, Environment, PublisherToken, Written};
+use cleeng::core_api::offers;
+use cleeng::core_api::prelude::*;
 
 /// Where the example runs.
 pub struct Target {

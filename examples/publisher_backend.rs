@@ -6,9 +6,7 @@
 //! sandbox; then set `CLEENG_CUSTOMER_ID` to a customer with an active subscription whose offer
 //! allows pausing.
 
-use cleeng::core::{
-    Client, ClientConfig, ClientEntitlementsExt, ClientSubscriptionsExt, Environment, Paginate, PublisherToken,
-};
+use cleeng::core_api::prelude::*;
 use futures::TryStreamExt;
 
 /// Where the example runs.
@@ -93,13 +91,12 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         .subscription_id(id)
         .body_map(|b| b.pause_date("anniversary-date").resumes_after_billing_cycles(1))
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let status_after_pause = paused.status.map(|s| s.to_string()).unwrap_or_default();
     println!("   status {status_after_pause}, pause {:?}", paused.pause);
 
     println!("3. resume {id}");
-    let resumed = client.resume_subscription().subscription_id(id).call().await?.into_inner();
+    let resumed = client.resume_subscription().subscription_id(id).call().await?;
     let status_after_resume = resumed.status.map(|s| s.to_string()).unwrap_or_default();
     println!("   status {status_after_resume}");
 
@@ -109,8 +106,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         .customer_id(target.customer_id)
         .offer_id(&offer_id)
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let access_granted = entitlement.access_granted == Some(true);
     println!("   access {}, expires {:?}", if access_granted { "granted" } else { "denied" }, entitlement.expires_at);
     Ok(Outcome {

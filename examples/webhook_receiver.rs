@@ -21,11 +21,9 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use cleeng::core::{ClientCustomersExt, ClientSubscriptionsExt};
-use cleeng::webhooks::{
-    types, Client, ClientConfig, DeliveryKey, Environment, Event, PublisherToken, RecentDeliveries, Verifier,
-    SIGNATURE_HEADER,
-};
+use cleeng::core_api::prelude::{ClientCustomersExt, ClientSubscriptionsExt};
+use cleeng::webhooks::prelude::*;
+use cleeng::webhooks::{DeliveryKey, RecentDeliveries, SIGNATURE_HEADER};
 use tokio::sync::mpsc;
 
 /// Where the example runs.
@@ -153,16 +151,15 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         server.abort();
         return Ok(Outcome::default());
     };
-    let core = cleeng::core::Client::from_config(
-        cleeng::core::ClientConfig::new(core_env).publisher_token(PublisherToken::new(target.token)),
+    let core = cleeng::core_api::Client::from_config(
+        cleeng::core_api::ClientConfig::new(core_env).publisher_token(PublisherToken::new(target.token)),
     )?;
     println!("2. register a customer through the Core API");
     let registered = core
         .register_customer()
         .body_map(|b| b.email("webhook.demo@example.com"))
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let customer_id = registered
         .get("data")
         .and_then(|d| d.get("id"))

@@ -5,7 +5,7 @@
 //!
 //! | module | crate | API | credential |
 //! |---|---|---|---|
-//! | [`core`] | `cleeng-core` | Core API 3.1, incl. the Offer API | publisher token |
+//! | [`core_api`] | `cleeng-core` | Core API 3.1, incl. the Offer API | publisher token |
 //! | [`mediastore`] | `cleeng-mediastore` | MediaStore API | customer JWT |
 //! | [`auth`] | `cleeng-auth` | Auth API (device PIN, JWKS, Hi5, Auth0) | varies |
 //! | [`inapp`] | `cleeng-inapp` | In-App API and legacy receipts | publisher token or customer JWT |
@@ -18,9 +18,10 @@
 pub use cleeng_runtime as runtime;
 pub use cleeng_runtime::{ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken};
 
-/// Core API 3.1 (publisher token), including the Offer API.
+/// Core API 3.1 (publisher token), including the Offer API. (Named `core_api`, not `core`, so
+/// that `use cleeng::core_api;` does not shadow Rust's built-in `core` crate.)
 #[cfg(feature = "core")]
-pub use cleeng_core as core;
+pub use cleeng_core as core_api;
 
 /// MediaStore API (end-user identity, checkout, My Account).
 #[cfg(feature = "mediastore")]

@@ -21,11 +21,26 @@ mod offer_update;
 #[path = "../examples/publisher_backend.rs"]
 mod publisher_backend;
 #[allow(dead_code)]
+#[path = "../examples/quickstart.rs"]
+mod quickstart;
+#[allow(dead_code)]
 #[path = "../examples/webhook_receiver.rs"]
 mod webhook_receiver;
 
 fn assert_clean(mock: &MockServer) {
     assert_eq!(mock.violations(), Vec::<String>::new(), "answers that broke their schema");
+}
+
+#[tokio::test]
+async fn quickstart_runs_every_readme_snippet_against_the_mock() {
+    let mock = MockServer::start().await;
+    let outcome = quickstart::run(quickstart::Target::mock(&mock).await.unwrap()).await.unwrap();
+    assert_eq!(outcome.subscriptions, 1, "the demo customer's seeded subscription");
+    assert_eq!(outcome.customer_email.as_deref(), Some(cleeng_mock::DEMO_EMAIL));
+    assert!(!outcome.device_code.is_empty());
+    assert!(!outcome.synchronization_id.is_empty());
+    assert!(outcome.event_types > 0);
+    assert_clean(&mock);
 }
 
 #[tokio::test]

@@ -350,7 +350,7 @@ async fn unknown_enum_value_decodes_and_is_kept() {
     assert_eq!(sub.status, Some(SubscriptionStatus::Unknown("hibernating".into())));
     assert_eq!(sub.status.as_ref().unwrap().to_string(), "hibernating");
     // And it survives a round trip.
-    let json = serde_json::to_value(&*sub).unwrap();
+    let json = serde_json::to_value(&sub).unwrap();
     assert_eq!(json["status"], "hibernating");
 }
 

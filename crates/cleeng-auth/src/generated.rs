@@ -5,7 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1471,27 +1471,13 @@ pub struct Client {
     pub(crate) inner: ::cleeng_runtime::Context,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::cleeng_runtime::Context) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -2094,60 +2080,100 @@ pub mod builder {
         }
     }
     impl<'a> GenerateDeviceCode<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `generateDeviceCode`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `generateDeviceCode`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::DeviceCode, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `generateDeviceCode`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::DeviceCode>,
+            ::cleeng_runtime::Response<types::DeviceCode>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("generateDeviceCode", self.send().await)
         }
     }
     impl<'a> CheckDeviceCode<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `checkDeviceCode`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `checkDeviceCode`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::DeviceTokens, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `checkDeviceCode`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::DeviceTokens>,
+            ::cleeng_runtime::Response<types::DeviceTokens>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("checkDeviceCode", self.send().await)
         }
     }
     impl<'a> AuthorizeDeviceCode<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `authorizeDeviceCode`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `authorizeDeviceCode`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `authorizeDeviceCode`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("authorizeDeviceCode", self.send().await)
         }
     }
     impl<'a> GetJwks<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getJwks`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getJwks`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Jwks>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Jwks, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getJwks`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Jwks>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("getJwks", self.send().await)
         }
     }
     impl<'a> GetHi5ChatbotToken<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getHi5ChatbotToken`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getHi5ChatbotToken`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Hi5Token, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getHi5ChatbotToken`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Hi5Token>,
+            ::cleeng_runtime::Response<types::Hi5Token>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getHi5ChatbotToken", self.send().await)
         }
     }
     impl<'a> GenerateAuth0Token<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `generateAuth0Token`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `generateAuth0Token`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Auth0TokenResponse, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `generateAuth0Token`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Auth0TokenResponse>,
+            ::cleeng_runtime::Response<types::Auth0TokenResponse>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("generateAuth0Token", self.send().await)
@@ -2257,6 +2283,19 @@ impl Client {
         let parts = config.into_parts(&HOSTS, OPERATIONS)?;
         Ok(Self::new_with_client(&parts.base_url, parts.http, parts.context))
     }
+    /// A client for `environment` (production, sandbox, or your own URL such as a mock)
+    /// holding `credentials` (a `PublisherToken`, a `CustomerJwt`, several as
+    /// `Credentials`, or `()` for public calls only), with the default timeouts and retry
+    /// policy. Use [`Client::from_config`] to change those.
+    pub fn new(
+        environment: ::cleeng_runtime::Environment,
+        credentials: impl Into<::cleeng_runtime::Credentials>,
+    ) -> ::std::result::Result<Self, ::cleeng_runtime::Error> {
+        Self::from_config(
+            ::cleeng_runtime::ClientConfig::new(environment)
+                .credentials(credentials.into()),
+        )
+    }
     /// A client for Cleeng's sandbox holding `credentials` (a `PublisherToken`, a
     /// `CustomerJwt`, or several as `Credentials`).
     ///
@@ -2290,3 +2329,5 @@ impl Client {
         &self.inner
     }
 }
+#[allow(unused_imports)]
+use progenitor_client::Error;

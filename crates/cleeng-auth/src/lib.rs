@@ -5,9 +5,9 @@
 //! `specs/auth.yaml` (see `generated.rs`, never edited by hand); every request goes through
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
-//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`], and `.call().await` returns
-//! [`Error`] directly.
+//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
+//! returns the decoded body or one [`Error`]; `.call_with_response().await` also keeps status and
+//! headers ([`Response`]). `use cleeng_auth::prelude::*;` is the one import a program needs.
 //!
 //! # Hosts: only the sandbox is confirmed
 //!
@@ -72,5 +72,20 @@ pub use pairing::{PairedDevice, PairingCode, PairingError};
 pub use poll::PollSchedule;
 
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Secret,
+    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
+    RetryPolicy, Secret,
 };
+
+/// Everything a typical program needs, in one import: `use cleeng_auth::prelude::*;`.
+///
+/// The client and every per-tag `Client*Ext` trait (so each operation is a method), the error
+/// and response types, credentials and configuration, the pairing and JWT helpers, and the
+/// `types` module.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::generated::types;
+    pub use crate::{
+        ClientConfig, Credentials, CustomerJwt, Environment, Error, JwtVerifier, PairingCode, PollSchedule,
+        PublisherToken, Response, RetryPolicy, Secret,
+    };
+}

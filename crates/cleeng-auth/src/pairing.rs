@@ -111,8 +111,7 @@ pub async fn start_device_pairing(
         .generate_device_code()
         .body_map(|b| b.broadcaster_id(broadcaster_id).device_id(device_id).device_name(device_name))
         .call()
-        .await?
-        .into_inner();
+        .await?;
     let Some(value) = code.code else {
         return Err(Error::Decode {
             operation: Some("generateDeviceCode".into()),
@@ -167,7 +166,7 @@ pub async fn wait_for_device_authorization(
 ) -> Result<PairedDevice, PairingError> {
     let outcome = poll_until(schedule, |_| async move {
         match client.check_device_code().code(code).call().await {
-            Ok(tokens) => paired(tokens.into_inner()).map(Step::Done),
+            Ok(tokens) => paired(tokens).map(Step::Done),
             Err(Error::Api(e)) if e.status == 401 && is_not_yet(&e) => Ok(Step::NotYet(())),
             Err(Error::Api(e)) if e.status == 404 => Err(PairingError::NotFound(e)),
             Err(Error::Api(e)) if e.status == 410 => Err(PairingError::Expired(e)),

@@ -1,8 +1,11 @@
-//! `call()`: a companion to every builder's `send()`, added by post-processing progenitor's output.
+//! `call()` and `call_with_response()`: companions to every builder's `send()`, added by
+//! post-processing progenitor's output.
 //!
-//! `send()` returns progenitor's error type, which knows neither the operation nor our error
-//! shapes. `call()` sends the same request and returns `cleeng_runtime::Error`, naming the
-//! operation and, when a body does not match its type, the JSON path that failed.
+//! `send()` returns progenitor's wrapper and error type, which knows neither the operation nor our
+//! error shapes. `call()` sends the same request and returns the decoded body or
+//! `cleeng_runtime::Error`, naming the operation and, when a body does not match its type, the
+//! JSON path that failed; `call_with_response()` also keeps status and headers
+//! (`cleeng_runtime::Response`).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +14,7 @@ use syn::{parse_quote, GenericArgument, ImplItem, Item, PathArguments, ReturnTyp
 
 use crate::glue::OperationFacts;
 
-/// Adds `call()` next to each `send()` in the `builder` module; returns how many it added.
+/// Adds `call()` and `call_with_response()` next to each `send()` in the `builder` module; returns how many it added.
 pub fn add_call_methods(file: &mut syn::File, ops: &[OperationFacts]) -> usize {
     let ids: BTreeMap<String, &str> = ops
         .iter()
@@ -50,14 +53,22 @@ pub fn add_call_methods(file: &mut syn::File, ops: &[OperationFacts]) -> usize {
         let generics = &imp.generics;
         let self_ty = &imp.self_ty;
         let doc = format!(
-            " Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `{operation_id}`."
+            " Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `{operation_id}`."
+        );
+        let doc_with = format!(
+            " Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `{operation_id}`."
         );
         let call: Item = parse_quote! {
             impl #generics #self_ty {
                 #[doc = #doc]
-                pub async fn call(
+                pub async fn call(self) -> ::std::result::Result<#success, ::cleeng_runtime::Error> {
+                    self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+                }
+
+                #[doc = #doc_with]
+                pub async fn call_with_response(
                     self,
-                ) -> ::std::result::Result<ResponseValue<#success>, ::cleeng_runtime::Error> {
+                ) -> ::std::result::Result<::cleeng_runtime::Response<#success>, ::cleeng_runtime::Error> {
                     #finish(#operation_id, self.send().await)
                 }
             }

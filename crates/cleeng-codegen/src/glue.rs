@@ -213,6 +213,17 @@ pub fn tokens(hosts: &(String, String), ops: &[OperationFacts]) -> TokenStream {
                 Ok(Self::new_with_client(&parts.base_url, parts.http, parts.context))
             }
 
+            /// A client for `environment` (production, sandbox, or your own URL such as a mock)
+            /// holding `credentials` (a `PublisherToken`, a `CustomerJwt`, several as
+            /// `Credentials`, or `()` for public calls only), with the default timeouts and retry
+            /// policy. Use [`Client::from_config`] to change those.
+            pub fn new(
+                environment: ::cleeng_runtime::Environment,
+                credentials: impl Into<::cleeng_runtime::Credentials>,
+            ) -> ::std::result::Result<Self, ::cleeng_runtime::Error> {
+                Self::from_config(::cleeng_runtime::ClientConfig::new(environment).credentials(credentials.into()))
+            }
+
             /// A client for Cleeng's sandbox holding `credentials` (a `PublisherToken`, a
             /// `CustomerJwt`, or several as `Credentials`).
             ///

@@ -8,8 +8,9 @@
 //! [`spec`] loads and hashes a document → [`normalize`] bends it into a shape progenitor accepts
 //! without losing facts → [`generate`](mod@generate) runs progenitor, appends the runtime glue
 //! ([`glue`]) and formats → [`header`] stamps the provenance line that the root `build.rs` checks.
-//! [`enums`], [`calls`], [`deprecated`] and [`api_version`] post-process progenitor's syntax tree
-//! (open string enums, `call()`, `#[deprecated]`, no `api-version` header).
+//! [`enums`], [`calls`], [`client`], [`deprecated`] and [`api_version`] post-process progenitor's
+//! syntax tree (open string enums, `call()`, one constructor and one `Error`, `#[deprecated]`, no
+//! `api-version` header).
 //! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
 
@@ -17,6 +18,7 @@
 
 pub mod api_version;
 pub mod calls;
+pub mod client;
 pub mod deprecated;
 pub mod diff;
 pub mod enums;

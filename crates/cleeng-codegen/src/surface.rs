@@ -103,7 +103,7 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
                                         ReturnType::Type(_, ty) => compact(ty),
                                         ReturnType::Default => "()".into(),
                                     };
-                                } else if fname != "new" && fname != "call" && !fname.starts_with('_') {
+                                } else if !matches!(fname.as_str(), "new" | "call" | "call_with_response") && !fname.starts_with('_') {
                                     entry.0.push((fname, setter_type(&f.sig)));
                                 }
                             }
@@ -252,7 +252,7 @@ impl Surface {
     /// The readable listing used by the snapshot tests.
     pub fn render(&self, title: &str) -> String {
         let mut out = format!(
-            "# {title}: {} client methods, {} types\n\n## Client methods\n\nEvery builder also has `.call()`: the same request, failures as `cleeng_runtime::Error`.\n",
+            "# {title}: {} client methods, {} types\n\n## Client methods\n\nEvery builder also has `.call()` (the decoded body of `.send()`'s success type, failures as `cleeng_runtime::Error`) and `.call_with_response()` (the same with status and headers).\n",
             self.methods.len(),
             self.types.len()
         );

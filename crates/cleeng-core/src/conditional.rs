@@ -3,14 +3,13 @@
 //! progenitor hands response headers over only as a raw `HeaderMap`, and Cleeng's conditional
 //! statuses do not fit a plain `Result`: `304` and `204` carry no body (the generated code reports
 //! them as an unexpected status), and `412` is an error status although it is an expected answer to
-//! a write that lost a race. This module reads those headers ([`ResponseExt`]) and turns the
-//! result of any conditional call into [`Fetched`] (reads) or [`Written`] (writes), so a caller
-//! matches on what happened instead of on status codes.
+//! a write that lost a race. This module turns the result of any conditional call's
+//! `call_with_response()` into [`Fetched`] (reads) or [`Written`] (writes), with the `ETag` as a
+//! typed [`ETag`], so a caller matches on what happened instead of on status codes.
 
 use std::fmt;
 
-use cleeng_runtime::progenitor_client::ResponseValue;
-use cleeng_runtime::{ApiError, Error};
+use cleeng_runtime::{ApiError, Error, Response};
 use reqwest::header::HeaderMap;
 
 /// The `X-Total-Count` response header (header names are case-insensitive).
@@ -73,26 +72,6 @@ pub fn total_count_of(headers: &HeaderMap) -> Option<u64> {
     headers.get(TOTAL_COUNT)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// Typed access to the response headers Cleeng uses for versioning and paging, on any
-/// generated call's successful result, so no caller has to parse a raw `HeaderMap`.
-pub trait ResponseExt {
-    /// The resource version from the `ETag` header. Cleeng sends it only when the request carried
-    /// `If-Match` or `If-None-Match` (see [`crate::offers::get`], which takes care of that).
-    fn etag(&self) -> Option<ETag>;
-    /// The total number of matching items from `X-Total-Count` (list calls).
-    fn total_count(&self) -> Option<u64>;
-}
-
-impl<T> ResponseExt for ResponseValue<T> {
-    fn etag(&self) -> Option<ETag> {
-        ETag::from_headers(self.headers())
-    }
-
-    fn total_count(&self) -> Option<u64> {
-        total_count_of(self.headers())
-    }
-}
-
 /// A resource together with the version it was read (or written) at.
 #[derive(Debug, Clone)]
 pub struct Versioned<T> {
@@ -104,10 +83,10 @@ pub struct Versioned<T> {
 
 impl<T> Versioned<T> {
     /// Takes the body and the `ETag` of a successful response.
-    pub fn from_response(response: ResponseValue<T>) -> Self {
-        let etag = response.etag();
+    pub fn from_response(response: Response<T>) -> Self {
+        let etag = ETag::from_headers(response.headers());
         Versioned {
-            value: response.into_inner(),
+            value: response.into_value(),
             etag,
         }
     }
@@ -154,9 +133,10 @@ impl<T> Written<T> {
     }
 }
 
-/// Interprets the result of a conditional read (any generated GET sent with `If-None-Match`):
+/// Interprets the result of a conditional read (any generated GET's `call_with_response()`, sent
+/// with `If-None-Match`):
 /// `200` is [`Fetched::Modified`], `304` is [`Fetched::NotModified`], anything else an [`Error`].
-pub fn fetched<T, E>(result: Result<ResponseValue<T>, E>) -> Result<Fetched<T>, Error>
+pub fn fetched<T, E>(result: Result<Response<T>, E>) -> Result<Fetched<T>, Error>
 where
     Error: From<E>,
 {
@@ -171,10 +151,11 @@ where
     }
 }
 
-/// Interprets the result of a conditional write (any generated call sent with `If-Match`):
+/// Interprets the result of a conditional write (any generated `call_with_response()` sent with
+/// `If-Match`):
 /// `200` is [`Written::Updated`], `204` is [`Written::Unchanged`], `412` is
 /// [`Written::PreconditionFailed`], anything else an [`Error`].
-pub fn written<T, E>(result: Result<ResponseValue<T>, E>) -> Result<Written<T>, Error>
+pub fn written<T, E>(result: Result<Response<T>, E>) -> Result<Written<T>, Error>
 where
     Error: From<E>,
 {

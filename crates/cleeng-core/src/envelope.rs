@@ -2,15 +2,16 @@
 //!
 //! Several Core calls wrap their result: list subscriptions in `{success, data, message}`,
 //! update subscription in `{success, subscription, message}`, get customer in
-//! `{success, message, data}`. [`Envelope::into_data`] returns the payload, and turns an envelope
-//! that says `success: false` (or lacks its payload) into an [`Error::Decode`] carrying the body,
-//! so a caller never mistakes a refused call for an empty result.
+//! `{success, message, data}`. Each of these types has an inherent `.payload()` (no trait to
+//! import; [`Envelope::into_data`] for generic code) that returns the payload, and turns an
+//! envelope that says `success: false` (or lacks its payload) into an [`Error::Decode`] carrying
+//! the body, so a caller never mistakes a refused call for an empty result.
 //!
 //! ```no_run
 //! # async fn run(client: cleeng_core::Client) -> Result<(), cleeng_core::Error> {
-//! use cleeng_core::{ClientCustomersExt, Envelope};
+//! use cleeng_core::prelude::*;
 //!
-//! let customer = client.get_customer().customer_id(123456789).send().await?.into_inner().into_data()?;
+//! let customer = client.get_customer().customer_id(123456789).call().await?.payload()?;
 //! # Ok(()) }
 //! ```
 
@@ -70,6 +71,22 @@ impl Envelope for CustomerEnvelope {
         Ok(self.data)
     }
 }
+
+macro_rules! payload {
+    ($($ty:ident => $data:ty),*) => {
+        $(
+            impl $ty {
+                /// The payload; an error if the envelope reports failure or has no payload
+                /// (the same as [`Envelope::into_data`]).
+                pub fn payload(self) -> Result<$data, Error> {
+                    Envelope::into_data(self)
+                }
+            }
+        )*
+    };
+}
+
+payload!(SubscriptionList => Vec<Subscription>, SubscriptionUpdateResult => Subscription, CustomerEnvelope => Customer);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -20869,27 +20869,13 @@ pub struct Client {
     pub(crate) inner: ::cleeng_runtime::Context,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::cleeng_runtime::Context) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -28639,713 +28625,1161 @@ pub mod builder {
         }
     }
     impl<'a> GetGift<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getGift`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getGift`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Gift>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Gift, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getGift`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Gift>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("getGift", self.send().await)
         }
     }
     impl<'a> UpdateGift<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateGift`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateGift`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Gift>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Gift, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateGift`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Gift>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("updateGift", self.send().await)
         }
     }
     impl<'a> VerifyGift<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `verifyGift`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `verifyGift`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::GiftVerification, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `verifyGift`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GiftVerification>,
+            ::cleeng_runtime::Response<types::GiftVerification>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("verifyGift", self.send().await)
         }
     }
     impl<'a> RedeemGift<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `redeemGift`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `redeemGift`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::MessageOnly, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `redeemGift`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MessageOnly>,
+            ::cleeng_runtime::Response<types::MessageOnly>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("redeemGift", self.send().await)
         }
     }
     impl<'a> ListAvailableSwitches<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listAvailableSwitches`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listAvailableSwitches`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SwitchAvailability, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listAvailableSwitches`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SwitchAvailability>,
+            ::cleeng_runtime::Response<types::SwitchAvailability>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listAvailableSwitches", self.send().await)
         }
     }
     impl<'a> ListSwitches<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSwitches`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listSwitches`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<::std::vec::Vec<types::Switch>>,
+            ::std::vec::Vec<types::Switch>,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listSwitches`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<::std::vec::Vec<types::Switch>>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listSwitches", self.send().await)
         }
     }
     impl<'a> CreateSwitch<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSwitch`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createSwitch`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Switch, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createSwitch`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Response<types::Switch>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createSwitch", self.send().await)
         }
     }
     impl<'a> GetSwitch<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSwitch`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getSwitch`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Switch, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getSwitch`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Response<types::Switch>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getSwitch", self.send().await)
         }
     }
     impl<'a> UpdateSwitch<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSwitch`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateSwitch`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Switch, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateSwitch`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Switch>,
+            ::cleeng_runtime::Response<types::Switch>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateSwitch", self.send().await)
         }
     }
     impl<'a> GetSubscriptionSwitchSettings<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSubscriptionSwitchSettings`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getSubscriptionSwitchSettings`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getSubscriptionSwitchSettings`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getSubscriptionSwitchSettings", self.send().await)
         }
     }
     impl<'a> ListSubscriptions<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSubscriptions`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listSubscriptions`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SubscriptionList, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listSubscriptions`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SubscriptionList>,
+            ::cleeng_runtime::Response<types::SubscriptionList>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listSubscriptions", self.send().await)
         }
     }
     impl<'a> CreateSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createSubscription", self.send().await)
         }
     }
     impl<'a> GetSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getSubscription", self.send().await)
         }
     }
     impl<'a> UpdateSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateSubscription`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SubscriptionUpdateResult>,
+            types::SubscriptionUpdateResult,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateSubscription`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SubscriptionUpdateResult>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateSubscription", self.send().await)
         }
     }
     impl<'a> ActivateSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `activateSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `activateSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("activateSubscription", self.send().await)
         }
     }
     impl<'a> CancelSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `cancelSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `cancelSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `cancelSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("cancelSubscription", self.send().await)
         }
     }
     impl<'a> TerminateSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `terminateSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `terminateSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `terminateSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("terminateSubscription", self.send().await)
         }
     }
     impl<'a> PauseSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `pauseSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `pauseSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `pauseSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("pauseSubscription", self.send().await)
         }
     }
     impl<'a> ResumeSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `resumeSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `resumeSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `resumeSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("resumeSubscription", self.send().await)
         }
     }
     impl<'a> RenewSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `renewSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `renewSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `renewSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("renewSubscription", self.send().await)
         }
     }
     impl<'a> ReviveSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `reviveSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `reviveSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `reviveSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("reviveSubscription", self.send().await)
         }
     }
     impl<'a> TransferSubscription<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferSubscription`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `transferSubscription`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Subscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `transferSubscription`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Subscription>,
+            ::cleeng_runtime::Response<types::Subscription>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("transferSubscription", self.send().await)
         }
     }
     impl<'a> ListCampaigns<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listCampaigns`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listCampaigns`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::CampaignList, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listCampaigns`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CampaignList>,
+            ::cleeng_runtime::Response<types::CampaignList>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listCampaigns", self.send().await)
         }
     }
     impl<'a> UpdateDunningActionSettings<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateDunningActionSettings`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateDunningActionSettings`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateDunningActionSettings`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateDunningActionSettings", self.send().await)
         }
     }
     impl<'a> ListWebhookSubscriptions<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listWebhookSubscriptions`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listWebhookSubscriptions`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listWebhookSubscriptions`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listWebhookSubscriptions", self.send().await)
         }
     }
     impl<'a> ReplaceWebhookSubscriptions<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `replaceWebhookSubscriptions`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `replaceWebhookSubscriptions`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `replaceWebhookSubscriptions`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("replaceWebhookSubscriptions", self.send().await)
         }
     }
     impl<'a> ListCustomers<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listCustomers`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listCustomers`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listCustomers`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listCustomers", self.send().await)
         }
     }
     impl<'a> RegisterCustomer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `registerCustomer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `registerCustomer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `registerCustomer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("registerCustomer", self.send().await)
         }
     }
     impl<'a> GetCustomer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getCustomer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getCustomer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::CustomerEnvelope, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getCustomer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CustomerEnvelope>,
+            ::cleeng_runtime::Response<types::CustomerEnvelope>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getCustomer", self.send().await)
         }
     }
     impl<'a> DeleteCustomer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteCustomer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deleteCustomer`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::DeleteCustomerResult>,
+            types::DeleteCustomerResult,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deleteCustomer`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::DeleteCustomerResult>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deleteCustomer", self.send().await)
         }
     }
     impl<'a> UpdateCustomer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateCustomer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateCustomer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateCustomer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateCustomer", self.send().await)
         }
     }
     impl<'a> RequestPasswordReset<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `requestPasswordReset`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `requestPasswordReset`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `requestPasswordReset`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("requestPasswordReset", self.send().await)
         }
     }
     impl<'a> GetEntitlement<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getEntitlement`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getEntitlement`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Entitlement, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getEntitlement`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Entitlement>,
+            ::cleeng_runtime::Response<types::Entitlement>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getEntitlement", self.send().await)
         }
     }
     impl<'a> ListEntitlements<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEntitlements`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listEntitlements`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listEntitlements`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listEntitlements", self.send().await)
         }
     }
     impl<'a> ListOffers<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listOffers`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listOffers`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<::std::vec::Vec<types::Offer>>,
+            ::std::vec::Vec<types::Offer>,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listOffers`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<::std::vec::Vec<types::Offer>>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listOffers", self.send().await)
         }
     }
     impl<'a> CreateOffer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOffer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createOffer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createOffer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createOffer", self.send().await)
         }
     }
     impl<'a> GetOffer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getOffer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getOffer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getOffer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getOffer", self.send().await)
         }
     }
     impl<'a> UpdateOffer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOffer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateOffer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateOffer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateOffer", self.send().await)
         }
     }
     impl<'a> ActivateOffer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateOffer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `activateOffer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `activateOffer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("activateOffer", self.send().await)
         }
     }
     impl<'a> DeactivateOffer<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deactivateOffer`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deactivateOffer`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deactivateOffer`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deactivateOffer", self.send().await)
         }
     }
     impl<'a> CreateOfferLocalization<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOfferLocalization`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createOfferLocalization`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createOfferLocalization`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createOfferLocalization", self.send().await)
         }
     }
     impl<'a> UpdateOfferLocalization<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOfferLocalization`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateOfferLocalization`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateOfferLocalization`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateOfferLocalization", self.send().await)
         }
     }
     impl<'a> ActivateOfferLocalization<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `activateOfferLocalization`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `activateOfferLocalization`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `activateOfferLocalization`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("activateOfferLocalization", self.send().await)
         }
     }
     impl<'a> DeactivateOfferLocalization<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deactivateOfferLocalization`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deactivateOfferLocalization`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Offer, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deactivateOfferLocalization`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Offer>,
+            ::cleeng_runtime::Response<types::Offer>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deactivateOfferLocalization", self.send().await)
         }
     }
     impl<'a> ListSeasonGroups<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listSeasonGroups`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listSeasonGroups`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<::std::vec::Vec<types::SeasonGroup>>,
+            ::std::vec::Vec<types::SeasonGroup>,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listSeasonGroups`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<::std::vec::Vec<types::SeasonGroup>>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listSeasonGroups", self.send().await)
         }
     }
     impl<'a> CreateSeasonGroup<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSeasonGroup`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createSeasonGroup`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createSeasonGroup`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createSeasonGroup", self.send().await)
         }
     }
     impl<'a> GetSeasonGroup<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSeasonGroup`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getSeasonGroup`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getSeasonGroup`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getSeasonGroup", self.send().await)
         }
     }
     impl<'a> DeleteSeasonGroup<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteSeasonGroup`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deleteSeasonGroup`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::MessageOnly, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deleteSeasonGroup`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MessageOnly>,
+            ::cleeng_runtime::Response<types::MessageOnly>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deleteSeasonGroup", self.send().await)
         }
     }
     impl<'a> UpdateSeasonGroup<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSeasonGroup`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateSeasonGroup`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateSeasonGroup`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateSeasonGroup", self.send().await)
         }
     }
     impl<'a> CreateSeason<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createSeason`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createSeason`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createSeason`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createSeason", self.send().await)
         }
     }
     impl<'a> DeleteSeason<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteSeason`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deleteSeason`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deleteSeason`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deleteSeason", self.send().await)
         }
     }
     impl<'a> UpdateSeason<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateSeason`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateSeason`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::SeasonGroup, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateSeason`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SeasonGroup>,
+            ::cleeng_runtime::Response<types::SeasonGroup>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateSeason", self.send().await)
         }
     }
     impl<'a> ListPasses<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listPasses`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listPasses`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<::std::vec::Vec<types::Pass>>,
+            ::std::vec::Vec<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listPasses`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<::std::vec::Vec<types::Pass>>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listPasses", self.send().await)
         }
     }
     impl<'a> CreatePass<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPass`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createPass`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Pass, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createPass`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("createPass", self.send().await)
         }
     }
     impl<'a> GetPass<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getPass`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getPass`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Pass, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getPass`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("getPass", self.send().await)
         }
     }
     impl<'a> UpdatePass<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updatePass`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updatePass`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Pass, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updatePass`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("updatePass", self.send().await)
         }
     }
     impl<'a> TerminatePass<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `terminatePass`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `terminatePass`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Pass, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `terminatePass`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("terminatePass", self.send().await)
         }
     }
     impl<'a> TransferPass<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferPass`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `transferPass`.
         pub async fn call(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Pass>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<types::Pass, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `transferPass`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::Pass>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("transferPass", self.send().await)
         }
     }
     impl<'a> CreateOrder<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createOrder`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createOrder`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Order, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createOrder`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Order>,
+            ::cleeng_runtime::Response<types::Order>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createOrder", self.send().await)
         }
     }
     impl<'a> GetOrder<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getOrder`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getOrder`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Order, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getOrder`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Order>,
+            ::cleeng_runtime::Response<types::Order>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getOrder", self.send().await)
         }
     }
     impl<'a> UpdateOrder<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateOrder`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateOrder`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::Order, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateOrder`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::Order>,
+            ::cleeng_runtime::Response<types::Order>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateOrder", self.send().await)
         }
     }
     impl<'a> CreatePayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPayment`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createPayment`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::PaymentCreated, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createPayment`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentCreated>,
+            ::cleeng_runtime::Response<types::PaymentCreated>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createPayment", self.send().await)
         }
     }
     impl<'a> UpdatePayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updatePayment`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updatePayment`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updatePayment`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updatePayment", self.send().await)
         }
     }
     impl<'a> CancelPayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `cancelPayment`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `cancelPayment`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `cancelPayment`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("cancelPayment", self.send().await)
         }
     }
     impl<'a> CreatePaymentDetails<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPaymentDetails`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createPaymentDetails`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentDetailsEnvelope>,
+            types::PaymentDetailsEnvelope,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createPaymentDetails`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::PaymentDetailsEnvelope>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createPaymentDetails", self.send().await)
         }
     }
     impl<'a> DeletePaymentDetails<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deletePaymentDetails`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deletePaymentDetails`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<::serde_json::Value, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deletePaymentDetails`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<::serde_json::Value>,
+            ::cleeng_runtime::Response<::serde_json::Value>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("deletePaymentDetails", self.send().await)
         }
     }
     impl<'a> SetPaymentDetailsAttemptRestrictions<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `setPaymentDetailsAttemptRestrictions`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `setPaymentDetailsAttemptRestrictions`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentDetailsEnvelope>,
+            types::PaymentDetailsEnvelope,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `setPaymentDetailsAttemptRestrictions`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::PaymentDetailsEnvelope>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish(
@@ -29355,11 +29789,17 @@ pub mod builder {
         }
     }
     impl<'a> CreatePaymentMethod<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createPaymentMethod`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createPaymentMethod`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::PaymentMethod, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createPaymentMethod`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentMethod>,
+            ::cleeng_runtime::Response<types::PaymentMethod>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createPaymentMethod", self.send().await)
@@ -30163,6 +30603,19 @@ impl Client {
         let parts = config.into_parts(&HOSTS, OPERATIONS)?;
         Ok(Self::new_with_client(&parts.base_url, parts.http, parts.context))
     }
+    /// A client for `environment` (production, sandbox, or your own URL such as a mock)
+    /// holding `credentials` (a `PublisherToken`, a `CustomerJwt`, several as
+    /// `Credentials`, or `()` for public calls only), with the default timeouts and retry
+    /// policy. Use [`Client::from_config`] to change those.
+    pub fn new(
+        environment: ::cleeng_runtime::Environment,
+        credentials: impl Into<::cleeng_runtime::Credentials>,
+    ) -> ::std::result::Result<Self, ::cleeng_runtime::Error> {
+        Self::from_config(
+            ::cleeng_runtime::ClientConfig::new(environment)
+                .credentials(credentials.into()),
+        )
+    }
     /// A client for Cleeng's sandbox holding `credentials` (a `PublisherToken`, a
     /// `CustomerJwt`, or several as `Credentials`).
     ///
@@ -30196,3 +30649,5 @@ impl Client {
         &self.inner
     }
 }
+#[allow(unused_imports)]
+use progenitor_client::Error;

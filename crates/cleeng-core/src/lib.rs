@@ -4,15 +4,19 @@
 //! `specs/core.yaml` (see `generated.rs`, never edited by hand); every request goes through
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
-//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`].
+//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
+//! returns the decoded body or one [`Error`]; `.call_with_response().await` also keeps status and
+//! headers ([`Response`]: `ETag`, `X-Total-Count`, request id).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use cleeng_core::{Client, ClientSubscriptionsExt, PublisherToken};
+//! use cleeng_core::prelude::*;
 //!
 //! let client = Client::sandbox(PublisherToken::new(std::env::var("CLEENG_PUBLISHER_TOKEN")?));
-//! let subscriptions = client.list_subscriptions().customer_id(123456789).send().await?;
+//! let subscriptions = client.list_subscriptions().customer_id(123456789).call().await?;
+//! for subscription in subscriptions.data {
+//!     println!("{:?} {:?}", subscription.subscription_id, subscription.status);
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -36,10 +40,25 @@ pub mod envelope;
 pub mod offers;
 pub mod pagination;
 
-pub use conditional::{ETag, Fetched, ResponseExt, Versioned, Written};
+pub use conditional::{ETag, Fetched, Versioned, Written};
 pub use envelope::Envelope;
 pub use pagination::{ItemStream, Page, PageStream, Paginate};
 
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
+    RetryPolicy,
 };
+
+/// Everything a typical program needs, in one import: `use cleeng_core::prelude::*;`.
+///
+/// The client and every per-tag `Client*Ext` trait (so each operation is a method), the error
+/// and response types, credentials and configuration, the pagination trait and the conditional
+/// request outcomes, and the `types` module.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::generated::types;
+    pub use crate::{
+        ClientConfig, Credentials, ETag, Environment, Error, Fetched, Paginate, PublisherToken, Response,
+        RetryPolicy, Versioned, Written,
+    };
+}

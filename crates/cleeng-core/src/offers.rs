@@ -39,14 +39,14 @@ pub const ETAG_PROBE: &str = "cleeng-rs-etag-probe";
 /// `If-None-Match: ` [`ETAG_PROBE`], a value that never matches.
 pub async fn get(client: &Client, offer_id: &str) -> Result<Versioned<Offer>, Error> {
     // A 304 (a server treating the probe as a match) stays the runtime's unexpected-status error.
-    let response = client.get_offer().offer_id(offer_id).if_none_match(ETAG_PROBE).call().await?;
+    let response = client.get_offer().offer_id(offer_id).if_none_match(ETAG_PROBE).call_with_response().await?;
     Ok(Versioned::from_response(response))
 }
 
 /// Reads an offer only if it changed since `etag` (`If-None-Match`); [`Fetched::NotModified`]
 /// means the copy you hold is current.
 pub async fn get_if_changed(client: &Client, offer_id: &str, etag: &ETag) -> Result<Fetched<Offer>, Error> {
-    fetched(client.get_offer().offer_id(offer_id).if_none_match(etag).call().await)
+    fetched(client.get_offer().offer_id(offer_id).if_none_match(etag).call_with_response().await)
 }
 
 /// Applies `update` only if the offer is still at version `etag` (`If-Match`).
@@ -56,17 +56,17 @@ pub async fn update(
     etag: &ETag,
     update: OfferUpdate,
 ) -> Result<Written<Offer>, Error> {
-    written(client.update_offer().offer_id(offer_id).if_match(etag).body(update).call().await)
+    written(client.update_offer().offer_id(offer_id).if_match(etag).body(update).call_with_response().await)
 }
 
 /// Activates the offer only if it is still at version `etag`.
 pub async fn activate(client: &Client, offer_id: &str, etag: &ETag) -> Result<Written<Offer>, Error> {
-    written(client.activate_offer().offer_id(offer_id).if_match(etag).call().await)
+    written(client.activate_offer().offer_id(offer_id).if_match(etag).call_with_response().await)
 }
 
 /// Deactivates the offer only if it is still at version `etag`.
 pub async fn deactivate(client: &Client, offer_id: &str, etag: &ETag) -> Result<Written<Offer>, Error> {
-    written(client.deactivate_offer().offer_id(offer_id).if_match(etag).call().await)
+    written(client.deactivate_offer().offer_id(offer_id).if_match(etag).call_with_response().await)
 }
 
 /// Reads the offer, lets `change` compute an update from it, and writes that update only if

@@ -24,11 +24,9 @@
 
 use std::future::Future;
 
-use cleeng_runtime::progenitor_client::ResponseValue;
-use cleeng_runtime::Error;
+use cleeng_runtime::{Error, Response};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
-use crate::conditional::ResponseExt;
 use crate::generated::builder;
 use crate::generated::types::{Offer, Pass, Subscription};
 
@@ -55,10 +53,10 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page from a response: `items` picks the list out of the body, the total comes from
     /// the `X-Total-Count` header.
-    pub fn from_response<B>(response: ResponseValue<B>, items: impl FnOnce(B) -> Result<Vec<T>, Error>) -> Result<Self, Error> {
+    pub fn from_response<B>(response: Response<B>, items: impl FnOnce(B) -> Result<Vec<T>, Error>) -> Result<Self, Error> {
         let total = response.total_count();
         Ok(Page {
-            items: items(response.into_inner())?,
+            items: items(response.into_value())?,
             total,
         })
     }
@@ -160,7 +158,7 @@ impl<'a> Paginate<'a> for builder::ListSubscriptions<'a> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
             async move {
-                let response = call.call().await?;
+                let response = call.call_with_response().await?;
                 Page::from_response(response, |list| Ok(list.data))
             }
         })
@@ -175,7 +173,7 @@ impl<'a> Paginate<'a> for builder::ListPasses<'a> {
     fn pages(self) -> PageStream<'a, Pass> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset);
-            async move { Page::from_response(call.call().await?, Ok) }
+            async move { Page::from_response(call.call_with_response().await?, Ok) }
         })
     }
 }
@@ -189,7 +187,7 @@ impl<'a> Paginate<'a> for builder::ListOffers<'a> {
     fn pages(self) -> PageStream<'a, Offer> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().page(page_number(req.number)).limit(req.limit);
-            async move { Page::from_response(call.call().await?, Ok) }
+            async move { Page::from_response(call.call_with_response().await?, Ok) }
         })
     }
 }
@@ -204,7 +202,7 @@ impl<'a> Paginate<'a> for builder::ListCustomers<'a> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
             async move {
-                Page::from_response(call.call().await?, json_items).map_err(|e| e.with_operation("listCustomers"))
+                Page::from_response(call.call_with_response().await?, json_items).map_err(|e| e.with_operation("listCustomers"))
             }
         })
     }
@@ -220,7 +218,7 @@ impl<'a> Paginate<'a> for builder::ListEntitlements<'a> {
         paginate(Self::PAGE_SIZE, move |req| {
             let call = self.clone().offset(req.offset).limit(req.limit);
             async move {
-                Page::from_response(call.call().await?, json_items).map_err(|e| e.with_operation("listEntitlements"))
+                Page::from_response(call.call_with_response().await?, json_items).map_err(|e| e.with_operation("listEntitlements"))
             }
         })
     }

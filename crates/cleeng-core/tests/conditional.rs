@@ -2,7 +2,7 @@
 
 mod common;
 
-use cleeng_core::{offers, types, ClientOffersExt, ETag, Error, Fetched, ResponseExt, Written};
+use cleeng_core::{offers, types, ClientOffersExt, ETag, Error, Fetched, Written};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -215,9 +215,10 @@ async fn headers_are_readable_from_any_generated_call() {
         .await;
     let client = common::client(&server);
 
-    let response = client.list_offers().if_none_match("\"list-2\"").send().await.expect("200");
+    let response = client.list_offers().if_none_match("\"list-2\"").call_with_response().await.expect("200");
 
-    assert_eq!(response.etag(), Some(ETag::new("W/\"list-3\"")));
+    assert_eq!(response.etag(), Some("W/\"list-3\""));
+    assert_eq!(ETag::from_headers(response.headers()), Some(ETag::new("W/\"list-3\"")));
     assert_eq!(response.total_count(), Some(31));
-    assert_eq!(response.into_inner().len(), 1);
+    assert_eq!(response.into_value().len(), 1);
 }

@@ -5,7 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -2285,27 +2285,13 @@ pub struct Client {
     pub(crate) inner: ::cleeng_runtime::Context,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::cleeng_runtime::Context) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -3712,33 +3698,60 @@ pub mod builder {
         }
     }
     impl<'a> RegisterAppleSk2Purchase<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `registerAppleSk2Purchase`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `registerAppleSk2Purchase`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SynchronizationAccepted>,
+            types::SynchronizationAccepted,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `registerAppleSk2Purchase`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SynchronizationAccepted>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("registerAppleSk2Purchase", self.send().await)
         }
     }
     impl<'a> TransferAppleSk2Purchase<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `transferAppleSk2Purchase`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `transferAppleSk2Purchase`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SynchronizationAccepted>,
+            types::SynchronizationAccepted,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `transferAppleSk2Purchase`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SynchronizationAccepted>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("transferAppleSk2Purchase", self.send().await)
         }
     }
     impl<'a> GetAppleSk2SynchronizationStatus<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getAppleSk2SynchronizationStatus`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getAppleSk2SynchronizationStatus`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SynchronizationStatus>,
+            types::SynchronizationStatus,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getAppleSk2SynchronizationStatus`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SynchronizationStatus>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish(
@@ -3748,100 +3761,173 @@ pub mod builder {
         }
     }
     impl<'a> ValidateAppleSk2Purchase<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateAppleSk2Purchase`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `validateAppleSk2Purchase`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::ValidationAccepted, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `validateAppleSk2Purchase`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Response<types::ValidationAccepted>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("validateAppleSk2Purchase", self.send().await)
         }
     }
     impl<'a> GetAppleSk2PurchaseStatus<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getAppleSk2PurchaseStatus`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getAppleSk2PurchaseStatus`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PurchaseValidationStatus>,
+            types::PurchaseValidationStatus,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getAppleSk2PurchaseStatus`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::PurchaseValidationStatus>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getAppleSk2PurchaseStatus", self.send().await)
         }
     }
     impl<'a> ValidateSamsungTvPurchase<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateSamsungTvPurchase`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `validateSamsungTvPurchase`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::ValidationAccepted, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `validateSamsungTvPurchase`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Response<types::ValidationAccepted>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("validateSamsungTvPurchase", self.send().await)
         }
     }
     impl<'a> GetSamsungTvPurchaseStatus<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getSamsungTvPurchaseStatus`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getSamsungTvPurchaseStatus`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PurchaseValidationStatus>,
+            types::PurchaseValidationStatus,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getSamsungTvPurchaseStatus`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::PurchaseValidationStatus>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getSamsungTvPurchaseStatus", self.send().await)
         }
     }
     impl<'a> ValidateVizioPurchase<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `validateVizioPurchase`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `validateVizioPurchase`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::ValidationAccepted, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `validateVizioPurchase`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ValidationAccepted>,
+            ::cleeng_runtime::Response<types::ValidationAccepted>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("validateVizioPurchase", self.send().await)
         }
     }
     impl<'a> GetVizioPurchaseStatus<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getVizioPurchaseStatus`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getVizioPurchaseStatus`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PurchaseValidationStatus>,
+            types::PurchaseValidationStatus,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getVizioPurchaseStatus`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::PurchaseValidationStatus>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getVizioPurchaseStatus", self.send().await)
         }
     }
     impl<'a> SubmitAmazonPayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitAmazonPayment`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `submitAmazonPayment`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `submitAmazonPayment`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("submitAmazonPayment", self.send().await)
         }
     }
     impl<'a> SubmitAndroidPayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitAndroidPayment`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `submitAndroidPayment`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `submitAndroidPayment`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("submitAndroidPayment", self.send().await)
         }
     }
     impl<'a> SubmitApplePayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitApplePayment`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `submitApplePayment`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `submitApplePayment`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("submitApplePayment", self.send().await)
         }
     }
     impl<'a> SubmitRokuPayment<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `submitRokuPayment`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `submitRokuPayment`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `submitRokuPayment`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("submitRokuPayment", self.send().await)
         }
     }
@@ -4056,6 +4142,19 @@ impl Client {
         let parts = config.into_parts(&HOSTS, OPERATIONS)?;
         Ok(Self::new_with_client(&parts.base_url, parts.http, parts.context))
     }
+    /// A client for `environment` (production, sandbox, or your own URL such as a mock)
+    /// holding `credentials` (a `PublisherToken`, a `CustomerJwt`, several as
+    /// `Credentials`, or `()` for public calls only), with the default timeouts and retry
+    /// policy. Use [`Client::from_config`] to change those.
+    pub fn new(
+        environment: ::cleeng_runtime::Environment,
+        credentials: impl Into<::cleeng_runtime::Credentials>,
+    ) -> ::std::result::Result<Self, ::cleeng_runtime::Error> {
+        Self::from_config(
+            ::cleeng_runtime::ClientConfig::new(environment)
+                .credentials(credentials.into()),
+        )
+    }
     /// A client for Cleeng's sandbox holding `credentials` (a `PublisherToken`, a
     /// `CustomerJwt`, or several as `Credentials`).
     ///
@@ -4089,3 +4188,5 @@ impl Client {
         &self.inner
     }
 }
+#[allow(unused_imports)]
+use progenitor_client::Error;

@@ -4,9 +4,9 @@
 //! `specs/inapp.yaml` (see `generated.rs`, never edited by hand); every request goes through
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
-//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`], and `.call().await` returns
-//! [`Error`] directly.
+//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
+//! returns the decoded body or one [`Error`]; `.call_with_response().await` also keeps status and
+//! headers ([`Response`]). `use cleeng_inapp::prelude::*;` is the one import a program needs.
 //!
 //! Everything here is asynchronous on Cleeng's side: a call starts the work and a status call tells
 //! how it ended. The hand-written modules wait for that end for you:
@@ -49,5 +49,20 @@ pub use storekit2::StoreKitError;
 pub use validation::{Store, ValidationError, ValidationOutcome};
 
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
+    RetryPolicy,
 };
+
+/// Everything a typical program needs, in one import: `use cleeng_inapp::prelude::*;`.
+///
+/// The client and every per-tag `Client*Ext` trait (so each operation is a method), the error
+/// and response types, credentials and configuration, the polling schedule, and the `types`
+/// module.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::generated::types;
+    pub use crate::{
+        ClientConfig, Credentials, CustomerJwt, Environment, Error, PollSchedule, PublisherToken, Response,
+        RetryPolicy, Store,
+    };
+}

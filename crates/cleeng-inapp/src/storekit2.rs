@@ -93,10 +93,10 @@ pub async fn transfer_purchase(
 }
 
 fn started(
-    result: Result<progenitor_client::ResponseValue<crate::types::SynchronizationAccepted>, Error>,
+    result: Result<crate::types::SynchronizationAccepted, Error>,
 ) -> Result<String, StoreKitError> {
     match result {
-        Ok(accepted) => Ok(accepted.into_inner().synchronization_id),
+        Ok(accepted) => Ok(accepted.synchronization_id),
         Err(Error::Api(e)) if e.status == 409 => Err(StoreKitError::SyncInProgress(e)),
         Err(e) => Err(StoreKitError::from(e)),
     }
@@ -117,8 +117,7 @@ pub async fn wait_for_synchronization(
             .get_apple_sk2_synchronization_status()
             .synchronization_id(synchronization_id)
             .call()
-            .await?
-            .into_inner();
+            .await?;
         Ok::<_, Error>(match status.status {
             SynchronizationStatusStatus::Finalized => Step::Done(status),
             other => Step::NotYet(other),

@@ -79,14 +79,12 @@ pub async fn wait_for_validation(
                 .correlation_id(correlation_id)
                 .call()
                 .await?
-                .into_inner()
                 .status,
             Store::Vizio => client
                 .get_vizio_purchase_status()
                 .correlation_id(correlation_id)
                 .call()
                 .await?
-                .into_inner()
                 .status,
         };
         Ok::<_, Error>(match status {

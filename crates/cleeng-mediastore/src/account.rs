@@ -7,11 +7,11 @@
 //!
 //! ```no_run
 //! # async fn run(session: cleeng_mediastore::Session) -> Result<(), cleeng_mediastore::Error> {
-//! use cleeng_mediastore::{Account, EnvelopeResult};
+//! use cleeng_mediastore::prelude::*;
 //!
 //! let account = Account::new(session)?;
-//! let subscriptions = account.list_customer_subscriptions().call().await.payload()?;
-//! let page = account.list_customer_transactions().limit(10).call().await.payload()?;
+//! let subscriptions = account.list_customer_subscriptions().call().await?.payload()?;
+//! let page = account.list_customer_transactions().limit(10).call().await?.payload()?;
 //! # Ok(()) }
 //! ```
 

@@ -32,7 +32,6 @@ use cleeng_runtime::Error;
 use serde::Serialize;
 
 use crate::account::Account;
-use crate::envelope::EnvelopeResult;
 use crate::generated::types::{
     self, AdyenAction, AdyenPaymentDetailsOutcome, AdyenPaymentOutcome, Order, OrderResult, Payment,
     PaymentDetail,
@@ -123,7 +122,7 @@ impl Account {
     /// session's. Give `offerId` and either country and currency or `customerIP`.
     pub async fn create_order(&self, request: types::builder::CreateOrderRequest) -> Result<Order, Error> {
         let request = request.customer_id(self.customer_id());
-        let result = self.client().create_order().body(request).call().await.payload()?;
+        let result = self.client().create_order().body(request).call().await?.payload()?;
         order_of("createOrder", result)
     }
 
@@ -136,7 +135,7 @@ impl Account {
             .order_id(order_id)
             .body_map(|b| b.payment_method_id(payment_method_id))
             .call()
-            .await
+            .await?
             .payload()?;
         order_of("updateOrder", result)
     }
@@ -146,7 +145,7 @@ impl Account {
         &self,
         request: types::builder::AdyenInitialPaymentRequest,
     ) -> Result<AdyenOutcome, Error> {
-        let outcome = self.client().create_adyen_payment().body(request).call().await.payload()?;
+        let outcome = self.client().create_adyen_payment().body(request).call().await?.payload()?;
         Ok(outcome.into())
     }
 
@@ -164,7 +163,7 @@ impl Account {
             .finalize_adyen_payment()
             .body_map(|b| b.order_id(order_id).details(details).payment_data(payment_data))
             .call()
-            .await
+            .await?
             .payload()?;
         Ok(result.payment)
     }
@@ -188,7 +187,7 @@ impl Account {
                     .error_url(error_url.to_string())
             })
             .call()
-            .await
+            .await?
             .payload()?;
         match result.redirect_url {
             Some(url) => Ok(url),
@@ -203,7 +202,7 @@ impl Account {
             .create_payment_without_details()
             .body_map(|b| b.order_id(order_id))
             .call()
-            .await
+            .await?
             .payload()
     }
 }

@@ -2,23 +2,24 @@
 //!
 //! Every MediaStore success body is `{"responseData": <payload>, "errors": []}`. Cleeng's own
 //! JavaScript client decides success by `errors.length`, not by the HTTP status, so a body with
-//! a non-empty `errors` list is a failure even when it arrives with `200`. [`unwrap_envelope`]
-//! (or `.payload()` from [`EnvelopeResult`]) returns the payload, or an [`Error::Api`] whose
-//! [`ApiError`] carries `errors[]`, `code` (`USER0002`, `AUTH0001`...) and the body:
+//! a non-empty `errors` list is a failure even when it arrives with `200`. Every generated
+//! envelope type has an inherent `.payload()` (no trait to import) that returns the payload, or
+//! an [`Error::Api`] whose [`ApiError`] carries `errors[]`, `code` (`USER0002`, `AUTH0001`...)
+//! and the body:
 //!
 //! ```no_run
 //! # async fn run(client: cleeng_mediastore::Client) -> Result<(), cleeng_mediastore::Error> {
-//! use cleeng_mediastore::{ClientCustomersExt, EnvelopeResult};
+//! use cleeng_mediastore::prelude::*;
 //!
-//! let customer = client.get_customer().customer_id(123456789).call().await.payload()?;
+//! let customer = client.get_customer().customer_id(123456789).call().await?.payload()?;
 //! # Ok(()) }
 //! ```
 //!
-//! Error statuses (4xx, 5xx) already arrive as [`Error::Api`] with `code` parsed by the runtime.
-//! Two list calls (`listOffers`, `listSwitches`) carry a bare array in `responseData`; their
-//! payload is that `Vec` exactly.
+//! Error statuses (4xx, 5xx) already arrive as [`Error::Api`] with `code` parsed by the runtime,
+//! and so does a `200` body that does not decode but lists errors
+//! (`{"responseData": null, "errors": ["..."]}`). Two list calls (`listOffers`, `listSwitches`)
+//! carry a bare array in `responseData`; their payload is that `Vec` exactly.
 
-use cleeng_runtime::progenitor_client::ResponseValue;
 use cleeng_runtime::{ApiError, Error};
 use serde::Serialize;
 
@@ -27,7 +28,8 @@ use crate::generated::types::*;
 /// A generated MediaStore response type: the `{responseData, errors}` envelope of one operation.
 ///
 /// Implemented for every generated success envelope (the list is [`ENVELOPE_TYPES`]; a test
-/// checks it against the spec), so [`unwrap_envelope`] works on any call's result.
+/// checks it against the spec), so [`unwrap_envelope`] works on any call's body. Each of them
+/// also has the inherent `payload()`, which is the same as [`unwrap_envelope`].
 pub trait Envelope: Serialize + Sized {
     /// What `responseData` holds (an `Option` where the spec says it may be absent).
     type Data;
@@ -51,6 +53,14 @@ macro_rules! envelopes {
                 }
                 fn into_data(self) -> $data {
                     self.response_data
+                }
+            }
+
+            impl $ty {
+                /// The payload of `responseData`, or [`Error::Api`] when the envelope lists
+                /// errors (see [`unwrap_envelope`]).
+                pub fn payload(self) -> Result<$data, Error> {
+                    unwrap_envelope(self)
                 }
             }
         )*
@@ -111,62 +121,20 @@ envelopes! {
     VerifyGiftResponse(Some("verifyGift")) => GiftVerification,
 }
 
-/// Turns a generated call's result into the envelope's payload.
+/// Turns a generated call's body into the envelope's payload.
 ///
-/// * success with an empty `errors` list → the payload;
-/// * success whose envelope lists errors → [`Error::Api`] with that status, `errors`, and the
-///   envelope re-serialized as the body;
-/// * a success body that does not decode but is an envelope listing errors (e.g.
-///   `{"responseData": null, "errors": ["..."], "code": "..."}`) → [`Error::Api`] with status
-///   200 (every documented MediaStore success status is 200) and the body exactly as received;
-/// * any other error → unchanged (error statuses are already [`Error::Api`] with `code`).
-pub fn unwrap_envelope<E: Envelope>(result: Result<ResponseValue<E>, Error>) -> Result<E::Data, Error> {
-    match result {
-        Ok(response) => {
-            if response.errors().is_empty() {
-                return Ok(response.into_inner().into_data());
-            }
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let body = serde_json::to_vec(&response.into_inner()).unwrap_or_default();
-            let mut error = ApiError::from_parts(status, headers, body.into());
-            error.operation = E::OPERATION.map(str::to_string);
-            Err(Error::from(error))
-        }
-        Err(Error::Decode { operation, path, message, body }) => {
-            if lists_errors(&body) {
-                let mut error = ApiError::from_parts(200, reqwest::header::HeaderMap::new(), body);
-                error.operation = operation.or_else(|| E::OPERATION.map(str::to_string));
-                Err(Error::from(error))
-            } else {
-                Err(Error::Decode { operation, path, message, body })
-            }
-        }
-        Err(other) => Err(other),
+/// * an empty `errors` list → the payload;
+/// * an envelope that lists errors → [`Error::Api`] with status 200 (every documented MediaStore
+///   success status is 200), `errors`, `code`, and the envelope re-serialized as the body.
+///
+/// A body that did not decode but lists errors never gets here: the generated `call()` already
+/// reports it as [`Error::Api`].
+pub fn unwrap_envelope<E: Envelope>(envelope: E) -> Result<E::Data, Error> {
+    if envelope.errors().is_empty() {
+        return Ok(envelope.into_data());
     }
-}
-
-/// `true` when `body` is a JSON object whose `errors` is a non-empty array.
-fn lists_errors(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Errors {
-        errors: Vec<serde_json::Value>,
-    }
-    serde_json::from_slice::<Errors>(body).is_ok_and(|e| !e.errors.is_empty())
-}
-
-/// `.payload()` on the result of any generated `call()`: see [`unwrap_envelope`].
-pub trait EnvelopeResult {
-    /// What the envelope carries.
-    type Data;
-    /// The payload, or a typed error carrying Cleeng's `errors[]` and `code`.
-    fn payload(self) -> Result<Self::Data, Error>;
-}
-
-impl<E: Envelope> EnvelopeResult for Result<ResponseValue<E>, Error> {
-    type Data = E::Data;
-
-    fn payload(self) -> Result<E::Data, Error> {
-        unwrap_envelope(self)
-    }
+    let body = serde_json::to_vec(&envelope).unwrap_or_default();
+    let mut error = ApiError::from_parts(200, reqwest::header::HeaderMap::new(), body.into());
+    error.operation = E::OPERATION.map(str::to_string);
+    Err(Error::from(error))
 }

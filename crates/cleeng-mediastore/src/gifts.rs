@@ -41,7 +41,6 @@
 use cleeng_runtime::Error;
 
 use crate::account::Account;
-use crate::envelope::EnvelopeResult;
 use crate::gift_outcome::{GiftCode, GiftVerdict, Redemption, RefusalReason};
 use crate::generated::types::{self, DeliveryDetails, Gift, Order, Transaction};
 use crate::generated::{ClientGiftsExt, ClientOffersExt, ClientOrdersExt};
@@ -279,7 +278,7 @@ impl Account {
         order: types::builder::CreateOrderRequest,
     ) -> Result<Order, GiftError> {
         delivery.validate()?;
-        let offer = self.client().get_offer_v2().offer_id(offer_id).call().await.payload()?;
+        let offer = self.client().get_offer_v2().offer_id(offer_id).call().await?.payload()?;
         if offer.giftable != Some(true) {
             return Err(GiftError::NotGiftable { offer_id: offer_id.to_string() });
         }
@@ -296,7 +295,7 @@ impl Account {
             .order_id(order_id)
             .body_map(|b| b.buy_as_a_gift(Some(true)).delivery_details(Some(details)))
             .call()
-            .await
+            .await?
             .payload()?;
         match result.order {
             Some(order) => Ok(order),
@@ -319,7 +318,7 @@ impl Account {
                 .limit(TRANSACTIONS_PAGE)
                 .offset(page * TRANSACTIONS_PAGE)
                 .call()
-                .await
+                .await?
                 .payload()?;
             let items = list.items;
             gifts.extend(items.iter().filter_map(|t| PurchasedGift::try_from(t).ok()));
@@ -333,7 +332,7 @@ impl Account {
     /// Gifter, step 3: one gift with its code and delivery details (`GET /gifts/{giftId}`).
     /// Its `code` prints `[redacted]`.
     pub async fn gift(&self, gift_id: i64) -> Result<Gift, Error> {
-        self.client().get_gift().gift_id(gift_id).call().await.payload()
+        self.client().get_gift().gift_id(gift_id).call().await?.payload()
     }
 
     /// Gifter, step 4: changes some of a gift's delivery details (`PATCH /gifts/{giftId}`).
@@ -361,7 +360,7 @@ impl Account {
             .gift_id(gift_id)
             .body_map(|b| b.delivery_details(wire))
             .call()
-            .await
+            .await?
             .payload()?)
     }
 
@@ -369,7 +368,7 @@ impl Account {
     /// (`GET /gifts/verification/{code}`): redeemable with its effect, refused with the reason,
     /// or an unknown code.
     pub async fn verify_gift(&self, code: &GiftCode) -> Result<GiftVerdict, Error> {
-        match self.client().verify_gift().gift_code(code.expose()).call().await.payload() {
+        match self.client().verify_gift().gift_code(code.expose()).call().await.and_then(|body| body.payload()) {
             Ok(verification) => Ok(verification.into()),
             Err(e) if e.status() == Some(404) => Ok(GiftVerdict::UnknownCode),
             Err(e) => Err(without_url(e)),
@@ -382,7 +381,7 @@ impl Account {
     /// before trying anything else. A code that does not exist is [`GiftError::UnknownCode`];
     /// a refusal whose message names the reason is [`GiftError::NotRedeemable`].
     pub async fn redeem_gift(&self, code: &GiftCode) -> Result<Redemption, GiftError> {
-        match self.client().redeem_gift().gift_code(code.expose()).call().await.payload() {
+        match self.client().redeem_gift().gift_code(code.expose()).call().await.and_then(|body| body.payload()) {
             Ok(result) => Ok(result.into()),
             Err(e) if e.status() == Some(404) => Err(GiftError::UnknownCode),
             Err(e) => match refusal_in(&e) {

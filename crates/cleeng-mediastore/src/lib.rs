@@ -5,11 +5,11 @@
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
 //! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
-//! returns `Result<ResponseValue<Envelope>, Error>`; `.payload()` ([`EnvelopeResult`]) unwraps
-//! MediaStore's `{responseData, errors}` envelope into the payload or a typed error.
+//! returns `Result<Envelope, Error>` (the decoded body); the envelope's own `.payload()` unwraps
+//! MediaStore's `{responseData, errors}` into the payload or a typed error.
 //!
 //! Hand-written on top, one job per module:
-//! * [`envelope`](EnvelopeResult): the envelope unwrapped, `errors[]` and `code` as [`ApiError`];
+//! * [`unwrap_envelope`]: the envelope unwrapped, `errors[]` and `code` as [`ApiError`];
 //! * [`Session`]: a customer's JWT and refresh token, refreshed once before expiry however
 //!   many calls race for it, usable as the client's [`cleeng_runtime::BearerSource`];
 //! * [`Account`]: My Account calls with the customer id taken from the session, and the
@@ -43,7 +43,7 @@ pub mod mock;
 pub use account::Account;
 pub use checkout::{AdyenDetailsOutcome, AdyenOutcome};
 pub use claims::Claims;
-pub use envelope::{unwrap_envelope, Envelope, EnvelopeResult, ENVELOPE_TYPES};
+pub use envelope::{unwrap_envelope, Envelope, ENVELOPE_TYPES};
 pub use gift_outcome::{GiftCode, GiftVerdict, RedeemEffect, Redemption, RefusalReason};
 pub use gifts::{GiftChange, GiftDelivery, GiftError, PurchasedGift, MAX_PERSONAL_NOTE_CHARS};
 pub use session::{
@@ -53,5 +53,19 @@ pub use session::{
 
 pub use cleeng_runtime::{
     ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
-    Secret, SessionError,
+    Response, RetryPolicy, Secret, SessionError,
 };
+
+/// Everything a typical program needs, in one import: `use cleeng_mediastore::prelude::*;`.
+///
+/// The client and every per-tag `Client*Ext` trait (so each operation is a method), the error
+/// and response types, credentials and configuration, [`Session`] and [`Account`], and the
+/// `types` module. Envelope unwrapping needs no import: every envelope has `.payload()`.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::generated::types;
+    pub use crate::{
+        Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,
+        Session, Tokens,
+    };
+}

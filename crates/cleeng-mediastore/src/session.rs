@@ -29,23 +29,21 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), cleeng_mediastore::Error> {
-//! use cleeng_mediastore::{
-//!     ClientAuthExt, ClientConfig, ClientCustomersExt, Environment, EnvelopeResult, Session, Tokens,
-//! };
+//! use cleeng_mediastore::prelude::*;
 //!
 //! let config = ClientConfig::new(Environment::Sandbox);
-//! let public = cleeng_mediastore::Client::from_config(config.clone())?;
+//! let public = Client::from_config(config.clone())?;
 //! let login = public
 //!     .login_customer()
 //!     .body_map(|b| b.email("jane@example.com").password("s3cret-pass").publisher_id(Some("123456789".to_string())))
 //!     .call()
-//!     .await
+//!     .await?
 //!     .payload()?;
 //! let session = Session::builder(config, Tokens::try_from(login)?)
 //!     .on_refresh(|tokens: &Tokens| { /* store tokens.refresh_token.expose() somewhere safe */ })
 //!     .build()?;
 //! let client = session.client()?;
-//! let me = client.get_customer().customer_id(session.customer_id()).call().await.payload()?;
+//! let me = client.get_customer().customer_id(session.customer_id()).call().await?.payload()?;
 //! # Ok(()) }
 //! ```
 
@@ -63,7 +61,7 @@ use futures::future::{FutureExt, Shared};
 use crate::claims::Claims;
 use crate::envelope::unwrap_envelope;
 use crate::generated::types::{AuthTokens, TokenPair};
-use crate::generated::{Client, ClientAuthExt};
+use crate::generated::{Client, ClientLoginExt};
 
 /// Default time before `exp` at which the session refreshes the JWT.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -442,7 +440,7 @@ fn lock(inner: &Inner) -> MutexGuard<'_, State> {
 async fn refresh_once(inner: Weak<Inner>, client: Client, refresh_token: Secret) -> Outcome {
     let result = client.refresh_token().body_map(|b| b.refresh_token(refresh_token)).call().await;
     let received_at = now();
-    let fresh = unwrap_envelope(result).and_then(|pair| {
+    let fresh = result.and_then(unwrap_envelope).and_then(|pair| {
         let tokens = Tokens::try_from(pair)?;
         let claims = Claims::from_jwt(tokens.jwt.expose())?;
         Ok((tokens, claims))

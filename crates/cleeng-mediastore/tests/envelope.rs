@@ -3,7 +3,7 @@
 mod common;
 
 use cleeng_mediastore::{
-    ClientAuthExt, ClientCustomersExt, ClientOffersExt, ClientSwitchesExt, EnvelopeResult, Error,
+    ClientLoginExt, ClientCustomersExt, ClientOffersExt, ClientSwitchesExt, Error,
 };
 use cleeng_mediastore::types::FlexibleId;
 use common::*;
@@ -37,13 +37,13 @@ async fn protected_calls_send_the_bearer_and_public_calls_send_nothing() {
 
     // One client holding a JWT makes both calls: the public one must not carry it.
     let client = jwt_client(&server, &token);
-    client.get_customer().customer_id(CUSTOMER_ID).call().await.payload().unwrap();
+    client.get_customer().customer_id(CUSTOMER_ID).call().await.and_then(|r| r.payload()).unwrap();
     client
         .login_customer()
         .body_map(|b| b.email("jane@example.com").password("s3cret-pass").publisher_id(PUBLISHER_ID.to_string()))
         .call()
         .await
-        .payload()
+        .and_then(|r| r.payload())
         .unwrap();
 
     let requests = server.received_requests().await.unwrap();
@@ -59,7 +59,7 @@ async fn protected_calls_send_the_bearer_and_public_calls_send_nothing() {
 #[tokio::test]
 async fn a_protected_call_without_a_jwt_is_refused_before_sending() {
     let server = MockServer::start().await;
-    let error = public_client(&server).get_customer().customer_id(1).call().await.payload().unwrap_err();
+    let error = public_client(&server).get_customer().customer_id(1).call().await.and_then(|r| r.payload()).unwrap_err();
     assert!(matches!(&error, Error::MissingCredential { operation, .. } if operation == "getCustomer"), "{error:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -79,7 +79,7 @@ async fn payload_is_what_response_data_holds() {
         .customer_id(CUSTOMER_ID)
         .call()
         .await
-        .payload()
+        .and_then(|r| r.payload())
         .unwrap();
     assert!(matches!(customer.id, Some(FlexibleId::Int64(CUSTOMER_ID))), "{:?}", customer.id);
     assert_eq!(customer.email.as_deref(), Some("jane@example.com"));
@@ -100,10 +100,10 @@ async fn bare_array_lists_come_out_as_vectors() {
         .mount(&server)
         .await;
     let client = jwt_client(&server, &jwt(CUSTOMER_ID, now() + 3600, "t"));
-    let offers: Vec<cleeng_mediastore::types::OfferV2> = client.list_offers().call().await.payload().unwrap();
+    let offers: Vec<cleeng_mediastore::types::OfferV2> = client.list_offers().call().await.and_then(|r| r.payload()).unwrap();
     let expected: serde_json::Value = serde_json::from_str(&fixture("listOffers.200.json")).unwrap();
     assert_eq!(offers.len(), expected["responseData"].as_array().unwrap().len());
-    let switches: Vec<cleeng_mediastore::types::Switch> = client.list_switches().call().await.payload().unwrap();
+    let switches: Vec<cleeng_mediastore::types::Switch> = client.list_switches().call().await.and_then(|r| r.payload()).unwrap();
     assert_eq!(switches.len(), 1);
     assert_eq!(switches[0].to_offer_id.as_deref(), Some("S987654321_US"));
 }
@@ -133,7 +133,7 @@ async fn an_error_status_is_a_typed_error_with_code_and_errors() {
         })
         .call()
         .await
-        .payload()
+        .and_then(|r| r.payload())
         .unwrap_err();
     let api = api_error(error);
     assert_eq!(api.status, 422);
@@ -157,7 +157,7 @@ async fn a_rejected_jwt_is_an_api_error_with_auth0001() {
         .customer_id(CUSTOMER_ID)
         .call()
         .await
-        .payload()
+        .and_then(|r| r.payload())
         .unwrap_err();
     let api = api_error(error);
     assert_eq!((api.status, api.code.as_deref()), (401, Some("AUTH0001")));
@@ -186,12 +186,12 @@ async fn a_200_that_lists_errors_is_an_error() {
         .await;
     let client = jwt_client(&server, &jwt(CUSTOMER_ID, now() + 3600, "t"));
 
-    let api = api_error(client.get_customer().customer_id(CUSTOMER_ID).call().await.payload().unwrap_err());
+    let api = api_error(client.get_customer().customer_id(CUSTOMER_ID).call().await.and_then(|r| r.payload()).unwrap_err());
     assert_eq!(api.status, 200);
     assert_eq!(api.errors, vec!["Customer is blocked".to_string()]);
     assert_eq!(api.operation.as_deref(), Some("getCustomer"));
 
-    let api = api_error(client.get_switch().switch_id("SW-1").call().await.payload().unwrap_err());
+    let api = api_error(client.get_switch().switch_id("SW-1").call().await.and_then(|r| r.payload()).unwrap_err());
     assert_eq!(api.status, 200);
     assert_eq!(api.code.as_deref(), Some("SW0001"));
     assert_eq!(api.errors, vec!["Switch not found".to_string()]);
@@ -211,7 +211,7 @@ async fn a_body_that_is_no_envelope_stays_a_decode_error() {
         .customer_id(CUSTOMER_ID)
         .call()
         .await
-        .payload()
+        .and_then(|r| r.payload())
         .unwrap_err();
     match error {
         Error::Decode { operation, body, .. } => {

@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cleeng_mediastore::{Account, Claims, EnvelopeResult, Error, Session, SessionError, Tokens};
+use cleeng_mediastore::{Account, Claims, Error, Session, SessionError, Tokens};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -57,7 +57,7 @@ async fn twenty_racing_calls_share_one_refresh() {
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let account = account.clone();
-            tokio::spawn(async move { account.get_customer().call().await.payload() })
+            tokio::spawn(async move { account.get_customer().call().await.and_then(|r| r.payload()) })
         })
         .collect();
     for call in calls {
@@ -92,7 +92,7 @@ async fn a_valid_jwt_is_sent_without_refreshing() {
         .await;
     let account = Account::new(Session::new(config(&server), Tokens::new(&token, OLD_REFRESH)).unwrap()).unwrap();
     for _ in 0..3 {
-        account.get_customer().call().await.payload().unwrap();
+        account.get_customer().call().await.and_then(|r| r.payload()).unwrap();
     }
 }
 
@@ -123,7 +123,7 @@ async fn a_rejected_refresh_is_an_auth_error_and_is_not_retried() {
     let account = Account::new(session.clone()).unwrap();
 
     for _ in 0..3 {
-        let error = account.get_customer().call().await.payload().unwrap_err();
+        let error = account.get_customer().call().await.and_then(|r| r.payload()).unwrap_err();
         match &error {
             Error::Auth(message) => assert!(message.contains("log in again"), "{message}"),
             other => panic!("expected Error::Auth, got {other:?}"),
@@ -298,7 +298,7 @@ async fn a_due_jwt_keeps_working_while_the_refresh_endpoint_fails() {
     mount_customer(&server, &due, 30).await;
     let account = Account::new(Session::new(config(&server), Tokens::new(&due, OLD_REFRESH)).unwrap()).unwrap();
     for _ in 0..30 {
-        account.get_customer().call().await.payload().unwrap();
+        account.get_customer().call().await.and_then(|r| r.payload()).unwrap();
     }
     assert_eq!(refreshes(&server).await, 1);
 }
@@ -380,7 +380,7 @@ async fn a_short_lived_jwt_from_a_refresh_is_not_refreshed_in_a_loop() {
     let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() - 1, "old"), OLD_REFRESH)).unwrap();
     let account = Account::new(session).unwrap();
     for _ in 0..3 {
-        account.get_customer().call().await.payload().unwrap();
+        account.get_customer().call().await.and_then(|r| r.payload()).unwrap();
     }
 }
 
@@ -422,7 +422,7 @@ async fn account_calls_use_the_sessions_customer_id() {
         .await;
     let account = Account::new(Session::new(config(&server), Tokens::new(&token, OLD_REFRESH)).unwrap()).unwrap();
     assert_eq!(account.customer_id(), 555);
-    let list = account.list_customer_transactions().limit(10).call().await.payload().unwrap();
+    let list = account.list_customer_transactions().limit(10).call().await.and_then(|r| r.payload()).unwrap();
     assert!(!list.items.is_empty());
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.query(), Some("limit=10"));
@@ -454,7 +454,7 @@ async fn a_401_to_a_revoked_jwt_refreshes_once_and_sends_the_call_again() {
     mount_customer(&server, &fresh, 1).await;
 
     let session = Session::new(config(&server), Tokens::new(&revoked, OLD_REFRESH)).unwrap();
-    let customer = Account::new(session.clone()).unwrap().get_customer().call().await.payload().unwrap();
+    let customer = Account::new(session.clone()).unwrap().get_customer().call().await.and_then(|r| r.payload()).unwrap();
     assert_eq!(customer.email.as_deref(), Some("jane@example.com"));
     assert_eq!(session.tokens(), Tokens::new(&fresh, NEW_REFRESH));
 }
@@ -476,6 +476,6 @@ async fn a_401_that_persists_after_a_refresh_reaches_the_caller() {
         .mount(&server)
         .await;
     let session = Session::new(config(&server), Tokens::new(jwt(CUSTOMER_ID, now() + 3600, "a"), OLD_REFRESH)).unwrap();
-    let err = Account::new(session).unwrap().get_customer().call().await.payload().unwrap_err();
+    let err = Account::new(session).unwrap().get_customer().call().await.and_then(|r| r.payload()).unwrap_err();
     assert_eq!(err.status(), Some(401), "{err:?}");
 }

@@ -4,10 +4,8 @@
 //! ends by checking that no answer broke its schema.
 
 use cleeng_core::ClientGiftsExt as _;
-use cleeng_mediastore::{
-    types, Account, ClientAuthExt, ClientConfig, ClientEntitlementsExt, ClientGiftsExt, EnvelopeResult, Environment, GiftChange,
-    GiftCode, GiftDelivery, GiftError, GiftVerdict, RedeemEffect, RefusalReason, Session, Tokens,
-};
+use cleeng_mediastore::prelude::*;
+use cleeng_mediastore::{GiftChange, GiftCode, GiftDelivery, GiftError, GiftVerdict, RedeemEffect, RefusalReason};
 use cleeng_mock::{Family, MockServer, DEMO_CUSTOMER_ID, DEMO_GIFT_OFFER, DEMO_SUBSCRIPTION_OFFER, PUBLISHER_ID};
 use serde_json::json;
 
@@ -46,7 +44,7 @@ async fn new_customer(mock: &MockServer, email: &str) -> Account {
         })
         .call()
         .await
-        .payload()
+        .and_then(|body| body.payload())
         .unwrap();
     Account::new(Session::new(ms_config(mock), Tokens::try_from(auth).unwrap()).unwrap()).unwrap()
 }
@@ -82,22 +80,22 @@ async fn a_paid_gift_order_is_a_gift_in_the_transactions_seen_by_both_families_a
     let (gift_id, code) = buy_gift(&gifter, now() + 7 * DAY).await;
 
     // The transaction says gift, and no access went to the gifter.
-    let transactions = gifter.list_customer_transactions().call().await.payload().unwrap().items;
+    let transactions = gifter.list_customer_transactions().call().await.and_then(|body| body.payload()).unwrap().items;
     assert_eq!(transactions.len(), 1);
     assert_eq!(transactions[0].target_type.as_ref().map(ToString::to_string).as_deref(), Some("giftId"));
     assert_eq!(transactions[0].target_id.as_ref().map(ToString::to_string), Some(gift_id.to_string()));
-    let access = gifter.client().get_entitlements().offer_id(gift_offer()).call().await.payload().unwrap();
+    let access = gifter.client().get_entitlements().offer_id(gift_offer()).call().await.and_then(|body| body.payload()).unwrap();
     assert_eq!(access.access_granted, Some(false), "the gifter pays, the recipient gets access");
 
     // Core reads the same gift.
     let core = core(&mock);
-    let seen = core.get_gift().gift_id(gift_id).call().await.unwrap().into_inner();
+    let seen = core.get_gift().gift_id(gift_id).call().await.unwrap();
     assert_eq!(seen.code.as_ref().map(|c| c.expose().to_string()), Some(code.expose().to_string()));
 
     // A MediaStore edit of the date only shows in Core, recipient and note unchanged.
     let new_date = now() + 6 * DAY;
     gifter.edit_gift(gift_id, GiftChange::new().delivery_date(new_date)).await.unwrap();
-    let seen = core.get_gift().gift_id(gift_id).call().await.unwrap().into_inner();
+    let seen = core.get_gift().gift_id(gift_id).call().await.unwrap();
     let details = seen.delivery_details.unwrap();
     assert_eq!(details.delivery_date, Some(new_date));
     assert_eq!(details.recipient_email.as_deref(), Some("friend@example.com"));
@@ -120,7 +118,7 @@ async fn a_paid_gift_order_is_a_gift_in_the_transactions_seen_by_both_families_a
         .body_map(|b| b.delivery_details(types::DeliveryDetails { delivery_date: Some(new_date), ..Default::default() }))
         .call()
         .await
-        .payload()
+        .and_then(|body| body.payload())
         .unwrap_err();
     assert_eq!(partial.status(), Some(400), "{partial}");
 
@@ -156,11 +154,11 @@ async fn a_code_redeems_once_into_a_new_then_an_extended_subscription_without_tr
     );
     let redeemed = recipient.redeem_gift(&first).await.unwrap();
     assert_eq!(redeemed.effect, Some(RedeemEffect::NewSubscription));
-    let subscriptions = recipient.list_customer_subscriptions().call().await.payload().unwrap().items;
+    let subscriptions = recipient.list_customer_subscriptions().call().await.and_then(|body| body.payload()).unwrap().items;
     assert_eq!(subscriptions.len(), 1);
     assert_eq!(subscriptions[0].status.as_deref(), Some("active"));
     let (subscription_id, expires) = (subscriptions[0].subscription_id.unwrap(), subscriptions[0].expires_at.unwrap());
-    let access = recipient.client().get_entitlements().offer_id(gift_offer()).call().await.payload().unwrap();
+    let access = recipient.client().get_entitlements().offer_id(gift_offer()).call().await.and_then(|body| body.payload()).unwrap();
     assert_eq!(access.access_granted, Some(true));
 
     // The second redemption of the same code: verification and redemption both refuse.
@@ -180,11 +178,11 @@ async fn a_code_redeems_once_into_a_new_then_an_extended_subscription_without_tr
         }
     );
     recipient.redeem_gift(&second).await.unwrap();
-    let subscriptions = recipient.list_customer_subscriptions().call().await.payload().unwrap().items;
+    let subscriptions = recipient.list_customer_subscriptions().call().await.and_then(|body| body.payload()).unwrap().items;
     assert_eq!(subscriptions.len(), 1, "extended, not added");
     assert!(subscriptions[0].expires_at.unwrap() > expires);
 
-    let transactions = recipient.list_customer_transactions().call().await.payload().unwrap().items;
+    let transactions = recipient.list_customer_transactions().call().await.and_then(|body| body.payload()).unwrap().items;
     assert!(transactions.is_empty(), "a redeemed gift leaves no transaction: {transactions:?}");
     assert_eq!(gifter.purchased_gifts().await.unwrap().len(), 2);
     assert_clean(&mock);
@@ -205,8 +203,7 @@ async fn core_verifies_and_redeems_the_same_codes() {
         .redeemer_id(recipient.customer_id())
         .call()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(verified.redeemable, Some(true));
     let body: cleeng_core::types::GiftRedeem =
         serde_json::from_value(json!({"redeemerId": recipient.customer_id(), "customerIp": "127.0.0.1"})).unwrap();
@@ -247,6 +244,6 @@ async fn an_unknown_code_and_a_non_giftable_offer_are_refused() {
         .unwrap_err();
     assert!(matches!(err, GiftError::NotGiftable { .. }), "{err:?}");
     assert!(gifter.purchased_gifts().await.unwrap().is_empty());
-    assert!(gifter.list_customer_transactions().call().await.payload().unwrap().items.is_empty());
+    assert!(gifter.list_customer_transactions().call().await.and_then(|body| body.payload()).unwrap().items.is_empty());
     assert_clean(&mock);
 }

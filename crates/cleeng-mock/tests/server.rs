@@ -78,7 +78,7 @@ async fn routing_and_validation_answers_use_each_family_error_shape() {
 #[tokio::test]
 async fn login_then_order_then_pay_grants_the_entitlement() {
     use cleeng_mediastore::{
-        Client, ClientAuthExt, ClientConfig, ClientEntitlementsExt, ClientOrdersExt, ClientPaymentsExt, CustomerJwt,
+        Client, ClientLoginExt, ClientConfig, ClientEntitlementsExt, ClientOrdersExt, ClientPaymentsExt, CustomerJwt,
         Environment,
     };
     let mock = MockServer::start().await;
@@ -106,7 +106,6 @@ async fn login_then_order_then_pay_grants_the_entitlement() {
         .call()
         .await
         .unwrap()
-        .into_inner()
         .response_data;
     let customer_id = registered.customer_id.unwrap();
     let again = public
@@ -123,14 +122,13 @@ async fn login_then_order_then_pay_grants_the_entitlement() {
         .call()
         .await
         .unwrap()
-        .into_inner()
         .response_data;
     assert_eq!(login.customer_id, Some(customer_id));
     let jwt = login.jwt.unwrap().expose().to_string();
     let client = Client::from_config(ClientConfig::new(env).customer_jwt(CustomerJwt::new(jwt))).unwrap();
 
     let offer = format!("{DEMO_SUBSCRIPTION_OFFER}_US");
-    let before = client.get_entitlements().offer_id(&offer).call().await.unwrap().into_inner();
+    let before = client.get_entitlements().offer_id(&offer).call().await.unwrap();
     assert_eq!(before.response_data.access_granted, Some(false));
 
     let order = client
@@ -139,7 +137,6 @@ async fn login_then_order_then_pay_grants_the_entitlement() {
         .call()
         .await
         .unwrap()
-        .into_inner()
         .response_data
         .order
         .unwrap();
@@ -150,20 +147,19 @@ async fn login_then_order_then_pay_grants_the_entitlement() {
         .call()
         .await
         .unwrap()
-        .into_inner()
         .response_data;
     assert_eq!(payment.order_id, Some(order_id));
     let twice = client.create_payment_without_details().body_map(|b| b.order_id(order_id)).call().await.unwrap_err();
     assert_eq!(twice.status(), Some(422));
 
-    let after = client.get_entitlements().offer_id(&offer).call().await.unwrap().into_inner();
+    let after = client.get_entitlements().offer_id(&offer).call().await.unwrap();
     assert_eq!(after.response_data.access_granted, Some(true));
     assert_clean(&mock);
 }
 
 #[tokio::test]
 async fn core_subscriptions_are_listed_paused_and_resumed() {
-    use cleeng_core::{Client, ClientConfig, ClientSubscriptionsExt, Environment, PublisherToken, ResponseExt};
+    use cleeng_core::prelude::*;
     let mock = MockServer::start().await;
     let client = Client::from_config(
         ClientConfig::new(Environment::Custom(mock.url_for(Family::Core))).publisher_token(PublisherToken::new("t")),
@@ -172,15 +168,15 @@ async fn core_subscriptions_are_listed_paused_and_resumed() {
     let created = client
         .create_subscription()
         .body_map(|b| b.customer_id(DEMO_CUSTOMER_ID).offer_id(DEMO_SUBSCRIPTION_OFFER).payment_method_id(1).external_id("ext-1"))
-        .call()
+        .call_with_response()
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let id = created.into_inner().subscription_id.unwrap();
+    let id = created.into_value().subscription_id.unwrap();
 
-    let listed = client.list_subscriptions().customer_id(DEMO_CUSTOMER_ID).call().await.unwrap();
+    let listed = client.list_subscriptions().customer_id(DEMO_CUSTOMER_ID).call_with_response().await.unwrap();
     assert_eq!(listed.total_count(), Some(2), "the seeded subscription and the new one");
-    assert_eq!(listed.into_inner().data.len(), 2);
+    assert_eq!(listed.into_value().data.len(), 2);
 
     let paused = client
         .pause_subscription()
@@ -188,8 +184,7 @@ async fn core_subscriptions_are_listed_paused_and_resumed() {
         .body_map(|b| b.pause_date("anniversary-date").resumes_after_billing_cycles(2))
         .call()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(paused.status.map(|s| s.to_string()), Some("paused".into()));
     assert!(paused.pause.is_some());
     let again = client
@@ -201,9 +196,9 @@ async fn core_subscriptions_are_listed_paused_and_resumed() {
         .unwrap_err();
     assert_eq!(again.status(), Some(422));
 
-    let resumed = client.resume_subscription().subscription_id(id).call().await.unwrap();
+    let resumed = client.resume_subscription().subscription_id(id).call_with_response().await.unwrap();
     assert_eq!(resumed.status().as_u16(), 202);
-    assert_eq!(resumed.into_inner().status.map(|s| s.to_string()), Some("active".into()));
+    assert_eq!(resumed.into_value().status.map(|s| s.to_string()), Some("active".into()));
     assert_clean(&mock);
 }
 

@@ -79,9 +79,10 @@ impl ClientConfig {
         self
     }
 
-    /// Replaces all credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = credentials;
+    /// Replaces all credentials: a [`PublisherToken`], a [`CustomerJwt`], several as
+    /// [`Credentials`], or `()` for none.
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.credentials = credentials.into();
         self
     }
 

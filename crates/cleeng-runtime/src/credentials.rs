@@ -75,15 +75,21 @@ impl From<&str> for Secret {
     }
 }
 
+impl From<&String> for Secret {
+    fn from(value: &String) -> Self {
+        Secret::new(value.as_str())
+    }
+}
+
 /// The publisher's API token (the Cleeng dashboard's API Keys page), sent as `X-Publisher-Token`.
 /// Server-side only: never ship it to a browser or an app.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublisherToken(Secret);
 
 impl PublisherToken {
-    /// Wraps a publisher token.
-    pub fn new(token: impl Into<String>) -> Self {
-        PublisherToken(Secret::new(token))
+    /// Wraps a publisher token: a `String`, a `&str`, or a [`Secret`] you already hold.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        PublisherToken(token.into())
     }
 
     /// The token itself. Never log it.
@@ -103,9 +109,10 @@ impl fmt::Debug for PublisherToken {
 pub struct CustomerJwt(Secret);
 
 impl CustomerJwt {
-    /// Wraps a customer JWT.
-    pub fn new(jwt: impl Into<String>) -> Self {
-        CustomerJwt(Secret::new(jwt))
+    /// Wraps a customer JWT: a `String`, a `&str`, or the [`Secret`] a login call returned
+    /// (`CustomerJwt::new(tokens.jwt)`), without exposing it on the way.
+    pub fn new(jwt: impl Into<Secret>) -> Self {
+        CustomerJwt(jwt.into())
     }
 
     /// The JWT itself. Never log it.

@@ -9,8 +9,9 @@
 //!   in `Debug` output, attached per operation as the spec's `security` says;
 //! * safe retries ([`RetryPolicy`]: only requests that cannot do harm twice), a per-attempt
 //!   timeout, and a `cleeng.call` tracing span per call that never records a secret;
-//! * one [`Error`] type to match on: every generated builder's `call()` returns it, naming the
-//!   operation; `Error::from(progenitor_error)` converts a bare `send()` result.
+//! * one [`Error`] type to match on: every generated builder's `call()` returns the decoded body
+//!   or this error, naming the operation; `call_with_response()` returns a [`Response`] that also
+//!   carries status and headers (`ETag`, `X-Total-Count`, the request id).
 //!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
@@ -24,6 +25,7 @@ mod environment;
 mod error;
 mod operation;
 pub mod poll;
+mod response;
 mod retry;
 
 pub use call::{finish, finish_raw};
@@ -34,6 +36,7 @@ pub use environment::{ApiHosts, Environment};
 pub use error::{ApiError, Error, IntoErrorBody, SessionError};
 pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
+pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.

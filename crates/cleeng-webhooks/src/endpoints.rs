@@ -60,7 +60,7 @@ impl Client {
     /// [`EndpointWithSecret::verifier`]. Same request as `create_webhook_endpoint()`.
     pub async fn create_endpoint(&self, body: WebhookEndpointCreate) -> Result<EndpointWithSecret, Error> {
         let response = self.create_webhook_endpoint().body(body).call().await?;
-        Ok(response.into_inner().data.into())
+        Ok(response.data.into())
     }
 
     /// Rotates an endpoint's signing secret; the old one stops working at once (Cleeng keeps
@@ -71,7 +71,7 @@ impl Client {
             .endpoint_id(endpoint_id)
             .call()
             .await?;
-        Ok(response.into_inner().data.into())
+        Ok(response.data.into())
     }
 
     /// Every webhook endpoint, following `nextCursor` from page to page until a page has none.
@@ -115,7 +115,7 @@ impl Client {
                 if let Some(cursor) = &state.cursor {
                     request = request.cursor(cursor.clone());
                 }
-                let page = request.call().await?.into_inner();
+                let page = request.call().await?;
                 let next = page.next_cursor.clone().filter(|c| !c.is_empty());
                 if next.is_some() && next == state.cursor {
                     return Err(Error::Decode {

@@ -5,7 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -5261,27 +5261,13 @@ pub struct Client {
     pub(crate) inner: ::cleeng_runtime::Context,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::cleeng_runtime::Context) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -6078,85 +6064,146 @@ pub mod builder {
         }
     }
     impl<'a> ListEventTypes<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEventTypes`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listEventTypes`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::EventTypeList, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listEventTypes`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EventTypeList>,
+            ::cleeng_runtime::Response<types::EventTypeList>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listEventTypes", self.send().await)
         }
     }
     impl<'a> ListEndpointsForEventType<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listEndpointsForEventType`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listEndpointsForEventType`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::WebhookEndpointList, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listEndpointsForEventType`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointList>,
+            ::cleeng_runtime::Response<types::WebhookEndpointList>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listEndpointsForEventType", self.send().await)
         }
     }
     impl<'a> ListWebhookEndpoints<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `listWebhookEndpoints`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `listWebhookEndpoints`.
         pub async fn call(
             self,
+        ) -> ::std::result::Result<types::WebhookEndpointPage, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `listWebhookEndpoints`.
+        pub async fn call_with_response(
+            self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointPage>,
+            ::cleeng_runtime::Response<types::WebhookEndpointPage>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("listWebhookEndpoints", self.send().await)
         }
     }
     impl<'a> CreateWebhookEndpoint<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `createWebhookEndpoint`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `createWebhookEndpoint`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointWithSecretResponse>,
+            types::WebhookEndpointWithSecretResponse,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `createWebhookEndpoint`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::WebhookEndpointWithSecretResponse>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("createWebhookEndpoint", self.send().await)
         }
     }
     impl<'a> GetWebhookEndpoint<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `getWebhookEndpoint`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `getWebhookEndpoint`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointResponse>,
+            types::WebhookEndpointResponse,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `getWebhookEndpoint`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::WebhookEndpointResponse>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("getWebhookEndpoint", self.send().await)
         }
     }
     impl<'a> DeleteWebhookEndpoint<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `deleteWebhookEndpoint`.
-        pub async fn call(
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `deleteWebhookEndpoint`.
+        pub async fn call(self) -> ::std::result::Result<(), ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `deleteWebhookEndpoint`.
+        pub async fn call_with_response(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::cleeng_runtime::Error> {
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<()>,
+            ::cleeng_runtime::Error,
+        > {
             ::cleeng_runtime::finish("deleteWebhookEndpoint", self.send().await)
         }
     }
     impl<'a> UpdateWebhookEndpoint<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `updateWebhookEndpoint`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `updateWebhookEndpoint`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointResponse>,
+            types::WebhookEndpointResponse,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `updateWebhookEndpoint`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::WebhookEndpointResponse>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("updateWebhookEndpoint", self.send().await)
         }
     }
     impl<'a> RotateEndpointSigningSecret<'a> {
-        /// Sends the request like [`Self::send`] and reports failure as a [`cleeng_runtime::Error`] that names `rotateEndpointSigningSecret`.
+        /// Sends the request and returns the decoded body, or a [`cleeng_runtime::Error`] that names `rotateEndpointSigningSecret`.
         pub async fn call(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WebhookEndpointWithSecretResponse>,
+            types::WebhookEndpointWithSecretResponse,
+            ::cleeng_runtime::Error,
+        > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends the request and returns the decoded body with its status and headers (`ETag`, `X-Total-Count`, request id), or a [`cleeng_runtime::Error`] that names `rotateEndpointSigningSecret`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::WebhookEndpointWithSecretResponse>,
             ::cleeng_runtime::Error,
         > {
             ::cleeng_runtime::finish("rotateEndpointSigningSecret", self.send().await)
@@ -6286,6 +6333,19 @@ impl Client {
         let parts = config.into_parts(&HOSTS, OPERATIONS)?;
         Ok(Self::new_with_client(&parts.base_url, parts.http, parts.context))
     }
+    /// A client for `environment` (production, sandbox, or your own URL such as a mock)
+    /// holding `credentials` (a `PublisherToken`, a `CustomerJwt`, several as
+    /// `Credentials`, or `()` for public calls only), with the default timeouts and retry
+    /// policy. Use [`Client::from_config`] to change those.
+    pub fn new(
+        environment: ::cleeng_runtime::Environment,
+        credentials: impl Into<::cleeng_runtime::Credentials>,
+    ) -> ::std::result::Result<Self, ::cleeng_runtime::Error> {
+        Self::from_config(
+            ::cleeng_runtime::ClientConfig::new(environment)
+                .credentials(credentials.into()),
+        )
+    }
     /// A client for Cleeng's sandbox holding `credentials` (a `PublisherToken`, a
     /// `CustomerJwt`, or several as `Credentials`).
     ///
@@ -6319,3 +6379,5 @@ impl Client {
         &self.inner
     }
 }
+#[allow(unused_imports)]
+use progenitor_client::Error;

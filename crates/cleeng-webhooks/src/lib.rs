@@ -52,8 +52,10 @@
 //! `specs/webhooks.yaml` (see `generated.rs`, never edited by hand); every request goes through
 //! [`cleeng_runtime::Context`], which attaches credentials and turns failures into one [`Error`].
 //! Build a client in one line with `Client::sandbox(credentials)` or `Client::production(credentials)`,
-//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each call's `.send().await`
-//! returns progenitor's error type; `?` converts it into [`Error`]. Hand-written additions:
+//! or from a [`ClientConfig`] for timeouts and custom base URLs. Each builder's `.call().await`
+//! returns the decoded body or one [`Error`]; `.call_with_response().await` also keeps status and
+//! headers ([`Response`]). `use cleeng_webhooks::prelude::*;` is the one import a program needs.
+//! Hand-written additions:
 //! [`Client::stream_webhook_endpoints`] (every endpoint across cursor pages) and
 //! [`Client::create_endpoint`] / [`Client::rotate_signing_secret`], which return the signing
 //! secret as a redacted [`Secret`] ([`EndpointWithSecret`]).
@@ -90,8 +92,23 @@ pub use generated::*;
 pub mod mock;
 
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Secret,
+    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
+    RetryPolicy, Secret,
 };
+
+/// Everything a typical program needs, in one import: `use cleeng_webhooks::prelude::*;`.
+///
+/// The client and every per-tag `Client*Ext` trait (so each operation is a method), the error
+/// and response types, credentials and configuration, [`Event`] and [`Verifier`], and the
+/// `types` module.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::generated::types;
+    pub use crate::{
+        ClientConfig, Credentials, Environment, Error, Event, PublisherToken, Response, RetryPolicy, Secret,
+        Verifier, WebhookError,
+    };
+}
 pub use endpoints::EndpointWithSecret;
 pub use events::*;
 pub use replay::{DeliveryKey, RecentDeliveries};

@@ -4,15 +4,13 @@
 //! It exits non-zero unless the call reaches the mock through the typed client and decodes the
 //! mock's seeded subscription.
 
-use cleeng::core::{Client, ClientSubscriptionsExt};
-use cleeng::{ClientConfig, Environment, PublisherToken};
+use cleeng::core_api::prelude::*;
 use cleeng_mock::Family;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mock = cleeng_mock::MockServer::start().await;
-    let config = ClientConfig::new(Environment::Custom(mock.url_for(Family::Core))).publisher_token(PublisherToken::new("any"));
-    let client = Client::from_config(config)?;
+    let client = Client::new(Environment::Custom(mock.url_for(Family::Core)), PublisherToken::new("any"))?;
     let listed = client.list_subscriptions().customer_id(cleeng_mock::DEMO_CUSTOMER_ID).call().await?;
     let listed = format!("{listed:?}");
     if !listed.contains(&cleeng_mock::DEMO_CUSTOMER_ID.to_string()) {
