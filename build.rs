@@ -14,7 +14,15 @@
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const FAMILIES: [&str; 5] = ["core", "mediastore", "auth", "inapp", "webhooks"];
+/// Family name and its spec's file name under `specs/`.
+const FAMILIES: [(&str, &str); 6] = [
+    ("core", "core.yaml"),
+    ("mediastore", "mediastore.yaml"),
+    ("auth", "auth.yaml"),
+    ("inapp", "inapp.yaml"),
+    ("webhooks", "webhooks.yaml"),
+    ("legacy", "legacy.openrpc.yaml"),
+];
 
 /// A file only the repository has: the generator crate is `publish = false`, so no package
 /// (in particular not the packaged `cleeng` under `target/package/` or `~/.cargo/registry`)
@@ -32,11 +40,12 @@ fn main() {
     println!("cargo:rerun-if-changed=specs");
     println!("cargo:rerun-if-changed={REPO_MARKER}");
     let mut stale = Vec::new();
-    for family in FAMILIES {
-        let spec = root.join(format!("specs/{family}.yaml"));
+    for (family, spec_file) in FAMILIES {
+        let spec = root.join("specs").join(spec_file);
         let generated = root.join(format!("crates/cleeng-{family}/src/generated.rs"));
-        let mock_copy = root.join(format!("crates/cleeng-mock/specs/{family}.yaml"));
-        for path in [&spec, &generated, &mock_copy] {
+        // The mock embeds a copy of each OpenAPI spec; its JSON-RPC endpoint needs none.
+        let mock_copy = (family != "legacy").then(|| root.join(format!("crates/cleeng-mock/specs/{family}.yaml")));
+        for path in [Some(&spec), Some(&generated), mock_copy.as_ref()].into_iter().flatten() {
             println!("cargo:rerun-if-changed={}", path.display());
         }
         let Ok(bytes) = std::fs::read(&spec) else { continue };
@@ -48,10 +57,10 @@ fn main() {
         });
         if stamped.as_deref() != Some(hash.as_str()) {
             println!(
-                "cargo:warning=specs/{family}.yaml changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
+                "cargo:warning=specs/{spec_file} changed since crates/cleeng-{family}/src/generated.rs was generated: run `cargo xtask regen`"
             );
             stale.push(family);
-        } else if std::fs::read(&mock_copy).ok().as_deref() != Some(bytes.as_slice()) {
+        } else if mock_copy.is_some_and(|copy| std::fs::read(copy).ok().as_deref() != Some(bytes.as_slice())) {
             println!(
                 "cargo:warning=crates/cleeng-mock/specs/{family}.yaml is not a copy of specs/{family}.yaml: run `cargo xtask regen`"
             );

@@ -10,6 +10,7 @@
 //! | [`auth`] | `cleeng-auth` | Auth API (device PIN, JWKS, Hi5, Auth0) | varies |
 //! | [`inapp`] | `cleeng-inapp` | In-App API and legacy receipts | publisher token or customer JWT |
 //! | [`webhooks`] | `cleeng-webhooks` | Webhooks API and topic payloads | publisher token |
+//! | `legacy` | `cleeng-legacy` | deprecated JSON-RPC 3.0 API (feature `legacy`, off by default) | tokens in params |
 //!
 //! The shared runtime (environments, credentials, the [`Error`] type) is [`runtime`].
 
@@ -38,3 +39,8 @@ pub use cleeng_inapp as inapp;
 /// Webhooks API and webhook topic payloads.
 #[cfg(feature = "webhooks")]
 pub use cleeng_webhooks as webhooks;
+
+/// The deprecated JSON-RPC 3.0 API, for publishers still moving to the REST families
+/// (feature `legacy`, not on by default).
+#[cfg(feature = "legacy")]
+pub use cleeng_legacy as legacy;

@@ -15,6 +15,9 @@ mod device_pairing;
 #[path = "../examples/gift_subscription.rs"]
 mod gift_subscription;
 #[allow(dead_code)]
+#[path = "../examples/migrating_from_jsonrpc.rs"]
+mod migrating_from_jsonrpc;
+#[allow(dead_code)]
 #[path = "../examples/offer_update.rs"]
 mod offer_update;
 #[allow(dead_code)]
@@ -115,5 +118,17 @@ async fn gift_subscription_is_bought_edited_and_redeemed_once() {
     assert_eq!(outcome.unknown_code_verdict, GiftVerdict::UnknownCode);
     assert!(outcome.recipient_subscribed);
     assert_eq!(outcome.recipient_transactions, 0, "a redeemed gift leaves no transaction");
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn migrating_from_jsonrpc_gets_the_same_answers_both_ways() {
+    let mock = MockServer::start().await;
+    let outcome = migrating_from_jsonrpc::run(migrating_from_jsonrpc::Target::mock(&mock)).await.unwrap();
+    // The seeded subscription and the one created through Core, listed by both APIs.
+    assert_eq!(outcome.rest_ids.len(), 2, "{outcome:?}");
+    assert!(outcome.legacy_ids.contains(&outcome.created), "{outcome:?}");
+    assert_eq!(outcome.rest_ids, outcome.legacy_ids);
+    assert!(outcome.rest_access && outcome.legacy_access);
     assert_clean(&mock);
 }

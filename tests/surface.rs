@@ -4,11 +4,10 @@
 
 mod common;
 
-use cleeng_codegen::{glue, surface, Family};
+use cleeng_codegen::{surface, Family};
 
 fn check(family: Family) {
-    let spec = common::load(family);
-    let ops = glue::operations(&spec.document, &spec.path).expect("operation facts");
+    let ops = common::operations(family);
     let source = common::generated_source(family);
     let surface = surface::extract(&source, &ops).expect("generated.rs parses");
     assert_eq!(
@@ -49,4 +48,9 @@ fn inapp_surface() {
 #[test]
 fn webhooks_surface() {
     check(Family::Webhooks);
+}
+
+#[test]
+fn legacy_surface() {
+    check(Family::Legacy);
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask`: the maintainers' command line, a thin shell over `cleeng-codegen`.
 //!
 //! * `cargo xtask regen [--check] [--root DIR] [FAMILY...]`: regenerate the family crates from
-//!   `specs/` (all five when no family is named). `--check` writes nothing and fails naming each
+//!   `specs/` (all six when no family is named). `--check` writes nothing and fails naming each
 //!   file that would change.
 //! * `cargo xtask diff [--base REV] [--head REV] [--format markdown|json] [--fail-on LEVEL]`:
 //!   the API change report between two versions of the specs (breaking changes first), with the
@@ -24,7 +24,7 @@ use cleeng_codegen::family::{find_workspace_root, is_workspace_root, RootNotFoun
 use cleeng_codegen::{generate, Family};
 
 const USAGE: &str = "usage:
-  cargo xtask regen [--check] [--root DIR] [core|mediastore|auth|inapp|webhooks ...]
+  cargo xtask regen [--check] [--root DIR] [core|mediastore|auth|inapp|webhooks|legacy ...]
   cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] [--fail-on breaking|warn|info] [FAMILY...]
   cargo xtask docs [--index PATH|URL] [--pages DIR|URL] [--format markdown|json] [--fail-on added|removed|any]";
 
@@ -119,11 +119,13 @@ fn regen(args: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let outputs = [
-            (family.generated_path(), &generated.source),
-            (family.httpmock_path(), &generated.httpmock_source),
-            (family.mock_spec_path(), &spec_text),
-        ];
+        let mut outputs = vec![(family.generated_path(), &generated.source)];
+        if let (Some(path), Some(text)) = (family.httpmock_path(), &generated.httpmock_source) {
+            outputs.push((path, text));
+        }
+        if let Some(path) = family.mock_spec_path() {
+            outputs.push((path, &spec_text));
+        }
         let mut changed_any = false;
         let mut write_failed = false;
         for (relative, text) in outputs {

@@ -1,4 +1,6 @@
-//! The five API families and where each one's spec and crate live.
+//! The API families and where each one's spec and crate live: five OpenAPI families (generated
+//! with progenitor) and the legacy JSON-RPC API (an OpenRPC document, generated with typify and
+//! [`crate::openrpc`]).
 
 use std::path::{Path, PathBuf};
 
@@ -15,17 +17,34 @@ pub enum Family {
     InApp,
     /// Webhooks API and every webhook topic's payload.
     Webhooks,
+    /// The deprecated JSON-RPC 3.0 API (`specs/legacy.openrpc.yaml`, an OpenRPC document).
+    Legacy,
 }
 
 impl Family {
     /// Every family, in the order reports list them.
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
+        Family::Core,
+        Family::MediaStore,
+        Family::Auth,
+        Family::InApp,
+        Family::Webhooks,
+        Family::Legacy,
+    ];
+
+    /// The families described in OpenAPI (everything but [`Family::Legacy`]).
+    pub const OPENAPI: [Family; 5] = [
         Family::Core,
         Family::MediaStore,
         Family::Auth,
         Family::InApp,
         Family::Webhooks,
     ];
+
+    /// `true` for the family described in OpenRPC rather than OpenAPI.
+    pub fn is_openrpc(self) -> bool {
+        self == Family::Legacy
+    }
 
     /// Short lowercase name: the spec's file stem and the crate's suffix.
     pub fn name(self) -> &'static str {
@@ -35,6 +54,7 @@ impl Family {
             Family::Auth => "auth",
             Family::InApp => "inapp",
             Family::Webhooks => "webhooks",
+            Family::Legacy => "legacy",
         }
     }
 
@@ -43,9 +63,14 @@ impl Family {
         Family::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// The spec's path relative to the workspace root, e.g. `specs/core.yaml`.
+    /// The spec's path relative to the workspace root, e.g. `specs/core.yaml`
+    /// (`specs/legacy.openrpc.yaml` for the JSON-RPC family).
     pub fn spec_path(self) -> String {
-        format!("specs/{}.yaml", self.name())
+        if self.is_openrpc() {
+            format!("specs/{}.openrpc.yaml", self.name())
+        } else {
+            format!("specs/{}.yaml", self.name())
+        }
     }
 
     /// The crate's package name, e.g. `cleeng-core`.
@@ -58,16 +83,19 @@ impl Family {
         format!("crates/cleeng-{}/src/generated.rs", self.name())
     }
 
-    /// The generated typed-httpmock file's path relative to the workspace root.
-    pub fn httpmock_path(self) -> String {
-        format!("crates/cleeng-{}/src/generated_httpmock.rs", self.name())
+    /// The generated typed-httpmock file's path relative to the workspace root (`None` for the
+    /// JSON-RPC family: one endpoint for every method leaves nothing for typed matchers to
+    /// route on).
+    pub fn httpmock_path(self) -> Option<String> {
+        (!self.is_openrpc()).then(|| format!("crates/cleeng-{}/src/generated_httpmock.rs", self.name()))
     }
 
     /// The copy of the spec that cleeng-mock embeds, relative to the workspace root. A package
     /// can only ship files inside its own directory, so the mock carries the specs it serves;
-    /// `cargo xtask regen` keeps the copy byte-identical to [`Family::spec_path`].
-    pub fn mock_spec_path(self) -> String {
-        format!("crates/cleeng-mock/specs/{}.yaml", self.name())
+    /// `cargo xtask regen` keeps the copy byte-identical to [`Family::spec_path`]. `None` for the
+    /// JSON-RPC family: the mock answers it from hand-written handlers, not from the spec.
+    pub fn mock_spec_path(self) -> Option<String> {
+        (!self.is_openrpc()).then(|| format!("crates/cleeng-mock/specs/{}.yaml", self.name()))
     }
 
     /// Absolute spec path under `root`.

@@ -17,8 +17,8 @@ pub struct Generated {
     /// The full text to write to `generated.rs`, header included.
     pub source: String,
     /// The full text of `generated_httpmock.rs`: typed `httpmock` helpers, one per operation
-    /// (compiled only with the family crate's `httpmock` feature).
-    pub httpmock_source: String,
+    /// (compiled only with the family crate's `httpmock` feature); `None` for the JSON-RPC family.
+    pub httpmock_source: Option<String>,
     /// Number of operations in the spec.
     pub operations: usize,
     /// Number of types in the generated `types` module.
@@ -51,6 +51,9 @@ pub fn settings() -> GenerationSettings {
 
 /// Generates the file for `family` from the spec under `root`.
 pub fn generate(root: &Path, family: Family) -> Result<Generated, Error> {
+    if family.is_openrpc() {
+        return crate::openrpc::generate(root, family);
+    }
     let loaded = spec::load(root, &family.spec_path())?;
     generate_from(family, &loaded)
 }
@@ -91,7 +94,7 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     let body = prettyplease::unparse(&file);
     let stamp = header::render(&path, &loaded.sha256, PROGENITOR_VERSION);
     let source = stamp.clone() + "\n" + &body;
-    let httpmock_source = stamp + "\n" + &crate::mocks::generate(&doc, &path)?;
+    let httpmock_source = Some(stamp + "\n" + &crate::mocks::generate(&doc, &path)?);
     Ok(Generated {
         family,
         source,
@@ -122,7 +125,7 @@ pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Counts the structs and enums in the generated `types` module (not its `builder` submodule).
-fn count_types(file: &syn::File) -> usize {
+pub(crate) fn count_types(file: &syn::File) -> usize {
     file.items
         .iter()
         .find_map(|item| match item {

@@ -13,6 +13,7 @@
 //! `api-version` header).
 //! [`mocks`] generates the typed `httpmock` helpers behind each family's `httpmock` feature.
 //! [`surface`] lists the generated public API for snapshots and API diffs.
+//! [`openrpc`] is the same pipeline for the JSON-RPC family (OpenRPC in, typify for types).
 
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@ pub mod glue;
 pub mod header;
 pub mod mocks;
 pub mod normalize;
+pub mod openrpc;
 pub mod spec;
 pub mod surface;
 

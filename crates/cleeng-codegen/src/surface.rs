@@ -25,8 +25,10 @@ pub struct Method {
     pub http: String,
     /// Builder setters: name and the type the value converts into.
     pub setters: Vec<(String, String)>,
-    /// What `send()` returns.
+    /// What `send()` returns (`call()` for builders without `send()`: the JSON-RPC family).
     pub returns: String,
+    /// `send` or `call`: the builder method `returns` belongs to.
+    pub finisher: String,
 }
 
 /// One generated type.
@@ -81,7 +83,9 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
         ops.iter().map(|o| (o.id.to_snake_case(), o)).collect();
 
     // Builders: setters and send() return type, by builder struct name.
-    let mut builders: BTreeMap<String, (Vec<(String, String)>, String)> = BTreeMap::new();
+    // Builder name → (setters, return type, `send` or `call`).
+    type BuilderFacts = (Vec<(String, String)>, String, String);
+    let mut builders: BTreeMap<String, BuilderFacts> = BTreeMap::new();
     let mut methods = Vec::new();
     let mut types = Vec::new();
     for item in &file.items {
@@ -98,11 +102,13 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
                         for it in &imp.items {
                             if let ImplItem::Fn(f) = it {
                                 let fname = f.sig.ident.to_string();
-                                if fname == "send" {
+                                // `send()` when there is one; a JSON-RPC builder only has `call()`.
+                                if fname == "send" || (fname == "call" && entry.2 != "send") {
                                     entry.1 = match &f.sig.output {
                                         ReturnType::Type(_, ty) => compact(ty),
                                         ReturnType::Default => "()".into(),
                                     };
+                                    entry.2 = fname.clone();
                                 } else if !matches!(fname.as_str(), "new" | "call" | "call_with_response") && !fname.starts_with('_') {
                                     entry.0.push((fname, setter_type(&f.sig)));
                                 }
@@ -145,6 +151,7 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
                                 http,
                                 setters: Vec::new(),
                                 returns: String::new(),
+                                finisher: String::new(),
                             },
                         ));
                     }
@@ -156,9 +163,10 @@ pub fn extract(source: &str, ops: &[OperationFacts]) -> Result<Surface, syn::Err
     let mut methods: Vec<Method> = methods
         .into_iter()
         .map(|(builder, mut m)| {
-            if let Some((setters, returns)) = builders.get(&builder) {
+            if let Some((setters, returns, finisher)) = builders.get(&builder) {
                 m.setters = setters.clone();
                 m.returns = returns.clone();
+                m.finisher = finisher.clone();
             }
             m
         })
@@ -264,7 +272,7 @@ impl Surface {
             for (name, ty) in &m.setters {
                 out.push_str(&format!("    .{name}({ty})\n"));
             }
-            out.push_str(&format!("    .send() -> {}\n", m.returns));
+            out.push_str(&format!("    .{}() -> {}\n", m.finisher, m.returns));
         }
         out.push_str("\n## Types\n");
         for t in &self.types {

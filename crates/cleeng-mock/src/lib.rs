@@ -38,6 +38,9 @@
 //!   or refused: already redeemed, inactive offer; an unknown code is a 404) and redeem it once,
 //!   giving the recipient an active subscription (new or extended) and no transaction;
 //! * device pairing: a code is generated, authorized with a customer JWT, then checked for tokens;
+//! * the legacy JSON-RPC endpoint ([`MockServer::legacy_url`]) answers `generateCustomerToken`,
+//!   `getAccessStatus`, `getAccessibleTags` and `listCustomerSubscriptions` from the same state
+//!   (a subscription created through Core is listed there);
 //! * webhook endpoints registered through the Webhooks API receive signed deliveries
 //!   (`customerRegistered`, `transactionCreated`, `subscriptionCreated`, `offerUpdated`) before
 //!   the triggering call returns; [`MockServer::deliveries`] lists them.
@@ -50,6 +53,7 @@
 
 mod gifts;
 mod journeys;
+mod jsonrpc;
 mod jwt;
 mod schema;
 mod server;
@@ -170,6 +174,12 @@ impl MockServer {
     /// The base URL of one family, for `Environment::Custom`, e.g. `http://127.0.0.1:41234/core`.
     pub fn url_for(&self, family: Family) -> String {
         format!("{}{}", self.url(), family.prefix())
+    }
+
+    /// The base URL of the legacy JSON-RPC API, for `Environment::Custom` with `cleeng-legacy`
+    /// (the client appends `/3.0/json-rpc`), e.g. `http://127.0.0.1:41234/legacy`.
+    pub fn legacy_url(&self) -> String {
+        format!("{}{}", self.url(), jsonrpc::PREFIX)
     }
 
     /// The bound address.

@@ -123,6 +123,9 @@ impl Outcome {
 pub(crate) async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
+    if path == crate::jsonrpc::PREFIX || path.starts_with(&format!("{}/", crate::jsonrpc::PREFIX)) {
+        return crate::jsonrpc::handle(&shared, &parts.method, &path, body).await;
+    }
     let Some(family) = Family::ALL.into_iter().find(|f| {
         path == f.prefix() || path.starts_with(&format!("{}/", f.prefix()))
     }) else {

@@ -219,6 +219,8 @@ pub struct State {
     pub endpoints: BTreeMap<String, Endpoint>,
     /// Refresh token → customer.
     pub refresh_tokens: BTreeMap<String, i64>,
+    /// Legacy JSON-RPC customer token → customer.
+    pub legacy_tokens: BTreeMap<String, i64>,
     pub deliveries: Vec<Delivery>,
     pub violations: Vec<String>,
 }

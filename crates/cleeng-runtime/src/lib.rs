@@ -13,6 +13,9 @@
 //!   or this error, naming the operation; `call_with_response()` returns a [`Response`] that also
 //!   carries status and headers (`ETag`, `X-Total-Count`, the request id).
 //!
+//! * [`jsonrpc`]: the same behaviour for the legacy JSON-RPC API, whose calls all share one
+//!   endpoint and carry their credentials in `params`.
+//!
 //! Most users never touch this crate directly: the family crates re-export what they need.
 
 #![warn(missing_docs)]
@@ -23,6 +26,7 @@ mod context;
 mod credentials;
 mod environment;
 mod error;
+pub mod jsonrpc;
 mod operation;
 pub mod poll;
 mod response;

@@ -54,7 +54,7 @@ pub struct Spec {
 pub fn load(root: &Path) -> Result<Vec<Spec>, String> {
     let mut out = Vec::new();
     let mut paths: Vec<(String, String)> =
-        Family::ALL.iter().map(|f| (f.name().to_string(), f.spec_path())).collect();
+        Family::OPENAPI.iter().map(|f| (f.name().to_string(), f.spec_path())).collect();
     paths.push(("legacy".to_string(), LEGACY_SPEC.to_string()));
     for (family, rel) in paths {
         let path = root.join(&rel);

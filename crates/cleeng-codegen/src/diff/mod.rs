@@ -6,7 +6,8 @@
 //!   `main`, read from git by [`git`]) and at `--head` (default: the work tree), plus
 //!   `specs/diff-ignore.yaml` ([`ignore`]);
 //! * **compare**: [`openapi`] classifies each spec change by a stable [`rules::Rule`] (breaking,
-//!   possibly breaking, non-breaking; direction-aware); [`rust`] generates both versions in
+//!   possibly breaking, non-breaking; direction-aware), and [`openrpc`] does the same for the
+//!   JSON-RPC family (methods and params added, removed or retyped); [`rust`] generates both versions in
 //!   memory and lists what appears, disappears or changes type in the crate; [`group`] folds the
 //!   changes into the rows a reviewer reads (one row per change to a shared schema, listing the
 //!   operations it affects) and attributes each Rust change to its row, field by field;
@@ -20,6 +21,7 @@ pub mod git;
 pub mod group;
 pub mod ignore;
 pub mod openapi;
+pub mod openrpc;
 pub mod render;
 pub mod rules;
 pub mod rust;
@@ -253,7 +255,13 @@ pub fn diff_family(
     if base == head {
         return Ok(report);
     }
-    for change in openapi::compare(name, &base_doc, &head_doc) {
+    // The JSON-RPC family is an OpenRPC document: its own walker, the same rules.
+    let changes = if family.is_openrpc() {
+        openrpc::compare(name, &base_doc, &head_doc)
+    } else {
+        openapi::compare(name, &base_doc, &head_doc)
+    };
+    for change in changes {
         match ignores.iter().find(|e| e.matches(&change)) {
             Some(entry) => report.ignored.push(Ignored {
                 change,
@@ -315,7 +323,7 @@ pub struct Options {
 
 /// Usage line of `cargo xtask diff`.
 pub const USAGE: &str = "usage: cargo xtask diff [--base REV] [--head REV] [--format markdown|json|changelog] \
-[--fail-on breaking|warn|info] [--no-rust] [--root DIR] [core|mediastore|auth|inapp|webhooks ...]";
+[--fail-on breaking|warn|info] [--no-rust] [--root DIR] [core|mediastore|auth|inapp|webhooks|legacy ...]";
 
 /// Parses the arguments after `diff`. `Ok(None)` means help was asked for.
 pub fn parse_args(args: &[String]) -> Result<Option<Options>, String> {

@@ -114,6 +114,13 @@ impl RustChange {
 
 /// Generates `family`'s crate from spec bytes in memory and reads its public surface.
 pub fn surface_of(family: Family, bytes: &[u8]) -> Result<Surface, String> {
+    if family.is_openrpc() {
+        let path = family.spec_path();
+        let generated = crate::openrpc::generate_from(family, &path, bytes).map_err(|e| e.to_string())?;
+        let doc = crate::openrpc::document::parse(&path, bytes).map_err(|e| e.to_string())?;
+        let ops = crate::openrpc::client::operations(&doc);
+        return surface::extract(&generated.source, &ops).map_err(|e| e.to_string());
+    }
     let loaded = spec::parse(&family.spec_path(), bytes).map_err(|e| e.to_string())?;
     let generated = generate_from(family, &loaded).map_err(|e| e.to_string())?;
     let ops = glue::operations(&loaded.document, &loaded.path).map_err(|e| e.to_string())?;
