@@ -470,6 +470,28 @@ fn json_response(status: u16, body: &Value) -> Response {
     (status, [(http::header::CONTENT_TYPE, "application/json")], Body::from(bytes)).into_response()
 }
 
+/// A success whose documented body is not JSON (a receipt's HTML, say): the first documented
+/// media type as `Content-Type`, with its example or a small placeholder document; no body only
+/// when the spec documents none.
+fn document_response(status: u16, response: &Value) -> Response {
+    let Some((media_type, media)) = response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next())
+    else {
+        return empty(status);
+    };
+    let body = match media.get("example").and_then(Value::as_str) {
+        Some(example) => example.to_string(),
+        None if media_type.starts_with("text/html") => {
+            "<!doctype html><html><head><title>cleeng-mock</title></head><body>mock document</body></html>".to_string()
+        }
+        None => String::new(),
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    match HeaderValue::from_str(media_type) {
+        Ok(content_type) => (status, [(http::header::CONTENT_TYPE, content_type)], Body::from(body)).into_response(),
+        Err(_) => empty(status.as_u16()),
+    }
+}
+
 fn empty(status: u16) -> Response {
     StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT).into_response()
 }
@@ -509,7 +531,7 @@ fn from_spec(shared: &Shared, spec: &Spec, op: &Value, operation_id: &str, call:
         return empty(status);
     };
     let Some(media) = response.pointer("/content/application~1json") else {
-        return empty(status);
+        return document_response(status, &response);
     };
     let body = success_answer(spec, media);
     check_response(shared, spec, op, operation_id, status, &body);

@@ -301,3 +301,22 @@ async fn every_operation_answers_without_breaking_its_schema() {
     assert_clean(&mock);
     let _ = DEMO_PASSWORD;
 }
+
+/// A success documented only as a document (the receipt's `text/html`) is answered with that
+/// `Content-Type` and a body, not an empty untyped 200 (schemathesis check ST104).
+#[tokio::test]
+async fn a_non_json_success_carries_its_documented_content_type() {
+    let mock = MockServer::start().await;
+    let jwt = mock.customer_jwt(DEMO_CUSTOMER_ID);
+    let response = reqwest::Client::new()
+        .get(format!("{}/receipt/T123456789", mock.url_for(Family::MediaStore)))
+        .bearer_auth(jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "text/html");
+    let body = response.text().await.unwrap();
+    assert!(body.starts_with("<!doctype html>"), "{body}");
+    assert_clean(&mock);
+}
