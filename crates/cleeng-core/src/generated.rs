@@ -23496,10 +23496,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/{giftId}`
@@ -23562,10 +23563,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23658,33 +23660,35 @@ pub mod builder {
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::VerifyGiftCode>,
+            <V as ::std::convert::TryInto<
+                types::VerifyGiftCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `VerifyGiftCode` for code failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `code`: {}", e));
             self
         }
         pub fn customer_ip<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_ip = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_ip failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_ip`: {}", e));
             self
         }
         pub fn redeemer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.redeemer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for redeemer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `redeemer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/{code}/verification`
@@ -23753,12 +23757,13 @@ pub mod builder {
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RedeemGiftCode>,
+            <V as ::std::convert::TryInto<
+                types::RedeemGiftCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `RedeemGiftCode` for code failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `code`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23849,22 +23854,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches/availability`
@@ -23930,34 +23936,37 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SwitchStatus>,
+            <V as ::std::convert::TryInto<
+                types::SwitchStatus,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SwitchStatus` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::FlexibleId>,
+            <V as ::std::convert::TryInto<
+                types::FlexibleId,
+            >>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `FlexibleId` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches`
@@ -24107,13 +24116,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches/{switchId}`
@@ -24177,13 +24186,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24275,13 +24284,13 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switch_settings/{offerId}`
@@ -24357,98 +24366,99 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn payment_method_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_method_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for payment_method_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_method_id`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::SubscriptionStatusFilter>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::SubscriptionStatusFilter>,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < SubscriptionStatusFilter >` for status failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListSubscriptionsTransactionId>,
+            <V as ::std::convert::TryInto<
+                types::ListSubscriptionsTransactionId,
+            >>::Error: ::std::fmt::Display,
         {
             self.transaction_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListSubscriptionsTransactionId` for transaction_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `transaction_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscriptions`
@@ -24622,12 +24632,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscriptions/{subscriptionId}`
@@ -24692,12 +24701,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24795,12 +24803,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/subscriptions/{subscriptionId}/activate`
@@ -24866,12 +24873,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24966,12 +24972,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25068,12 +25073,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25170,12 +25174,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/subscriptions/{subscriptionId}/resume`
@@ -25241,12 +25244,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25342,12 +25344,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25444,12 +25445,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25543,13 +25543,13 @@ pub mod builder {
         pub fn coupon_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListCampaignsCouponCode>,
+            <V as ::std::convert::TryInto<
+                types::ListCampaignsCouponCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.coupon_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ListCampaignsCouponCode` for coupon_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `coupon_code`: {}", e));
             self
         }
         ///Sends a `GET` request to `/campaigns`
@@ -25611,12 +25611,13 @@ pub mod builder {
         pub fn period<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DunningPeriod>,
+            <V as ::std::convert::TryInto<
+                types::DunningPeriod,
+            >>::Error: ::std::fmt::Display,
         {
             self.period = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DunningPeriod` for period failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `period`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25759,25 +25760,25 @@ pub mod builder {
         pub fn topic<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.topic = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for topic failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `topic`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::WebhookEndpointConfig>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::WebhookEndpointConfig>,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < WebhookEndpointConfig >` for body failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `body`: {}", e));
             self
         }
         ///Sends a `PUT` request to `/webhook_subscriptions/{topic}`
@@ -25846,48 +25847,49 @@ pub mod builder {
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `email`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers`
@@ -26038,10 +26040,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}`
@@ -26104,10 +26107,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/customers/{customerId}`
@@ -26173,10 +26177,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -26350,22 +26355,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/entitlements/customer_id/{customerId}/offer_id/{offerId}`
@@ -26440,71 +26446,73 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_email`: {}", e));
             self
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offer_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EntitlementOfferType>,
+            <V as ::std::convert::TryInto<
+                types::EntitlementOfferType,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `EntitlementOfferType` for offer_type failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_type`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EntitlementStatusFilter>,
+            <V as ::std::convert::TryInto<
+                types::EntitlementStatusFilter,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `EntitlementStatusFilter` for status failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         ///Sends a `GET` request to `/entitlements`
@@ -26600,116 +26608,118 @@ pub mod builder {
         pub fn app_store_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AppStoreName>,
+            <V as ::std::convert::TryInto<
+                types::AppStoreName,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_name = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `AppStoreName` for app_store_name failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_name`: {}", e));
             self
         }
         pub fn app_store_product_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_product_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_store_product_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_product_id`: {}", e));
             self
         }
         pub fn external_properties<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_properties = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_properties failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_properties`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `page`: {}", e));
             self
         }
         pub fn search<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.search = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for search failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `search`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OfferStatusFilter>,
+            <V as ::std::convert::TryInto<
+                types::OfferStatusFilter,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `OfferStatusFilter` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::OfferType>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::OfferType>,
+            >>::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < OfferType >` for type_ failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `type_`: {}", e));
             self
         }
         pub fn if_none_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_none_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_none_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_none_match`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers`
@@ -26893,25 +26903,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::GetOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::GetOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `GetOfferOfferId` for offer_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_none_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_none_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_none_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_none_match`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/{offerId}`
@@ -26981,25 +26992,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferOfferId` for offer_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27095,26 +27107,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/activate`
@@ -27184,26 +27196,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/deactivate`
@@ -27275,26 +27287,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::CreateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `CreateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27402,38 +27414,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27540,38 +27552,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/localizations/{countryCode}/activate`
@@ -27645,38 +27657,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/localizations/{countryCode}/deactivate`
@@ -27878,12 +27890,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/season-groups/{id}`
@@ -27946,12 +27957,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/offers/season-groups/{id}`
@@ -28017,12 +28027,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28118,12 +28127,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28215,24 +28223,23 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn season_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.season_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for season_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `season_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/offers/season-groups/{id}/seasons/{seasonId}`
@@ -28301,24 +28308,23 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn season_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.season_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for season_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `season_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28419,72 +28425,73 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn payment_method_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_method_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for payment_method_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_method_id`: {}", e));
             self
         }
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListPassesTransactionId>,
+            <V as ::std::convert::TryInto<
+                types::ListPassesTransactionId,
+            >>::Error: ::std::fmt::Display,
         {
             self.transaction_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListPassesTransactionId` for transaction_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `transaction_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/passes`
@@ -28648,10 +28655,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/passes/{passId}`
@@ -28715,10 +28723,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28809,10 +28818,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28906,10 +28916,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29082,10 +29093,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/orders/{orderId}`
@@ -29148,10 +29160,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29240,12 +29253,13 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PaymentCreate>,
+            <V as ::std::convert::TryInto<
+                types::PaymentCreate,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `PaymentCreate` for body failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `body`: {}", e));
             self
         }
         ///Sends a `POST` request to `/payments`
@@ -29307,10 +29321,11 @@ pub mod builder {
         pub fn payment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for payment_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `payment_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29401,10 +29416,11 @@ pub mod builder {
         pub fn payment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for payment_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `payment_id`: {}", e));
             self
         }
         ///Sends a `PATCH` request to `/payments/{paymentId}/cancel`
@@ -29554,12 +29570,11 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_details_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/payment_details/{paymentDetailsId}`
@@ -29625,12 +29640,11 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_details_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
