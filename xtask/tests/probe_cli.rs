@@ -207,7 +207,11 @@ async fn publisher_token_alone_reaches_no_customer_operation() {
 fn fixture_names(dir: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for family in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        for file in std::fs::read_dir(family.path()).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(family.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             out.insert(format!(
                 "{}/{}",
                 family.file_name().to_string_lossy(),
@@ -238,7 +242,11 @@ async fn live_fixtures_are_seeded_from_what_the_probe_saves_from_the_mock() {
     .await;
     assert_eq!(code, 0, "{stderr}");
     let saved = fixture_names(&dir);
-    assert!(saved.len() >= 35, "only {} fixtures: {saved:?}", saved.len());
+    assert!(
+        saved.len() >= 35,
+        "only {} fixtures: {saved:?}",
+        saved.len()
+    );
     assert!(
         stderr.contains(&format!("saved {} fixtures", saved.len())),
         "{stderr}"
@@ -246,7 +254,9 @@ async fn live_fixtures_are_seeded_from_what_the_probe_saves_from_the_mock() {
     for name in &saved {
         let (family, file) = name.split_once('/').unwrap();
         assert!(
-            cleeng_codegen::Family::ALL.iter().any(|f| f.name() == family)
+            cleeng_codegen::Family::ALL
+                .iter()
+                .any(|f| f.name() == family)
                 && file.ends_with(".json"),
             "{name} is not named family/operationId.json"
         );
