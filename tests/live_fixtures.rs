@@ -388,6 +388,66 @@ fn every_live_fixture_decodes_into_its_operation_type() {
     eprintln!("{} live fixtures decoded", checked.decoded.len());
 }
 
+/// Strings in `value` that look like personal data or a secret, with their JSON paths: an email
+/// not at `example.com`, a JWT other than the probe's unsigned placeholder, an IP address outside
+/// the documentation ranges (192.0.2.0/24, 2001:db8::/32), a first or last name not replaced.
+fn personal_data(value: &serde_json::Value, path: &str, key: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            let k = key.to_ascii_lowercase();
+            let email = s.contains('@') && s.contains('.') && !s.ends_with("@example.com");
+            let jwt =
+                s.starts_with("eyJ") && s != "eyJhbGciOiJub25lIn0.eyJyZWRhY3RlZCI6dHJ1ZX0.redacted";
+            let ip = match s.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(a)) => a.octets()[..3] != [192, 0, 2],
+                Ok(std::net::IpAddr::V6(a)) => a.segments()[..2] != [0x2001, 0xdb8],
+                Err(_) => false,
+            };
+            let name = (k == "firstname" || k == "lastname") && s != "REDACTED";
+            if email || jwt || ip || name {
+                out.push(format!("{path}: {s}"));
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                personal_data(v, &format!("{path}/{k}"), k, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                personal_data(v, &format!("{path}/{i}"), key, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Committed evidence carries no personal data: the probe replaced it, and a fixture copied in
+/// by hand is held to the same rule.
+#[test]
+fn live_fixtures_carry_no_email_jwt_ip_or_name() {
+    let mut files = Vec::new();
+    walk(&live_dir(), &mut files);
+    let mut found = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        personal_data(&value, &path.display().to_string(), "", &mut found);
+    }
+    assert!(
+        found.is_empty(),
+        "personal data in live fixtures: {found:#?}"
+    );
+    // The check itself sees each kind.
+    let mut caught = Vec::new();
+    let sample = serde_json::json!({"email": "jane@doe.io", "jwt": "eyJa.eyJb.c", "ip": "10.0.0.1",
+        "v6": "2a00::1", "firstName": "Jane", "ok": ["customer@example.com", "192.0.2.1", "2001:db8::1"]});
+    personal_data(&sample, "", "", &mut caught);
+    assert_eq!(caught.len(), 5, "{caught:?}");
+}
+
 /// A temporary folder, removed on drop.
 struct Temp(PathBuf);
 

@@ -21,6 +21,13 @@ const PERSONAL_KEYS: [&str; 10] = [
     "email", "name", "address", "street", "city", "zip", "postal", "phone", "ip", "birth",
 ];
 
+/// Words that make a `...name` key a person's name.
+const PERSON_WORDS: [&str; 21] = [
+    "first", "last", "full", "middle", "given", "family", "surname", "nick", "holder",
+    "customer", "user", "display", "contact", "recipient", "shopper", "buyer", "owner",
+    "sender", "company", "billing", "house",
+];
+
 fn matches(key: &str, fragments: &[&str]) -> bool {
     let key = key.to_ascii_lowercase();
     fragments.iter().any(|f| {
@@ -41,13 +48,11 @@ fn matches(key: &str, fragments: &[&str]) -> bool {
                 && !key.contains("language")
                 && !key.contains("locale")
         } else if *f == "name" {
-            key.ends_with("name")
-                && !key.contains("device")
-                && !key.contains("offer")
-                && !key.contains("plan")
-                && !key.contains("event")
-                && !key.contains("type")
-                && !key.contains("file")
+            // A person's name (`firstName`, `holderName`, `houseNumberOrName`), not the name of
+            // a thing (`name` of an event type, a consent or a campaign, `methodName`): those are
+            // the evidence. A bare `name` inside an address or customer object is still replaced
+            // (see `redact_under`).
+            key.ends_with("name") && PERSON_WORDS.iter().any(|w| key.contains(w))
         } else {
             key.contains(f)
         }
@@ -111,16 +116,34 @@ fn personal_inside(key: &str, s: &str) -> bool {
     !(k.contains("country") || k.contains("currency")) || looks_secret(s)
 }
 
+/// An object that describes a person (it has an email, a phone or a person's name), whose
+/// bare `name` is then that person's name too.
+fn describes_person(map: &Map<String, Value>) -> bool {
+    map.keys().any(|k| {
+        let k = k.to_ascii_lowercase();
+        k.contains("email") || k.contains("phone") || k != "name" && matches(&k, &["name"])
+    })
+}
+
 fn redact_under(key: &str, value: &Value, personal: bool) -> Value {
     match value {
         Value::String(s) if is_sensitive(key, s) || personal && personal_inside(key, s) => {
             Value::String(placeholder(key, s))
         }
         Value::Object(map) => {
-            let personal = personal || matches(key, &PERSONAL_KEYS);
+            let personal = personal || key == "name" || matches(key, &PERSONAL_KEYS);
+            let person = describes_person(map);
             Value::Object(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), redact_under(k, v, personal)))
+                    .map(|(k, v)| {
+                        let redacted = match v {
+                            Value::String(_) if person && k == "name" => {
+                                Value::String(placeholder(k, ""))
+                            }
+                            _ => redact_under(k, v, personal),
+                        };
+                        (k.clone(), redacted)
+                    })
                     .collect::<Map<_, _>>(),
             )
         }
@@ -148,7 +171,9 @@ mod tests {
                 "notes": "mail me at x@y.com", "deviceCode": "ABCD-EFGH",
                 "lastLoginIp": "2001:db8::7", "source": "fe80::1",
                 "billingAddress": {"line1": "2 High St", "postCode": "N1 9GU", "country": "GB", "extra": ["Flat 3"]},
-                "membership": "gold", "tooltip": "hover"},
+                "membership": "gold", "tooltip": "hover",
+                "recipient": {"name": "Ann Lee", "email": "ann@lee.io"}, "owner": {"name": {"first": "Bo", "last": "Ma"}},
+                "cardHolderName": "J DOE", "events": [{"name": "customer.created"}], "methodName": "card"},
             "errors": []
         });
         let out = body(&input);
@@ -167,6 +192,11 @@ mod tests {
             "2 High St",
             "N1 9GU",
             "Flat 3",
+            "Ann Lee",
+            "ann@lee.io",
+            "\"Bo\"",
+            "\"Ma\"",
+            "J DOE",
         ] {
             assert!(!text.contains(secret), "{secret} left in {text}");
         }
@@ -183,6 +213,9 @@ mod tests {
         assert_eq!(data["billingAddress"]["country"], "GB");
         assert_eq!(data["membership"], "gold");
         assert_eq!(data["tooltip"], "hover");
+        // The names of things are the evidence, and stay.
+        assert_eq!(data["events"][0]["name"], "customer.created");
+        assert_eq!(data["methodName"], "card");
         assert_eq!(
             sample("jwt", &json!("eyJa.eyJb.sig")),
             json!("eyJhbGciOiJub25lIn0.eyJyZWRhY3RlZCI6dHJ1ZX0.redacted")
