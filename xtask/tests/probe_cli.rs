@@ -312,3 +312,42 @@ fn production_is_refused_without_both_flags() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing production"));
     let _ = PathBuf::new();
 }
+
+/// Point 6: the weekly api-watch job probes the sandbox, read-only, only when the repository has
+/// a sandbox publisher token secret (the README says so); without it the step is skipped.
+#[test]
+fn the_weekly_watch_probes_the_sandbox_when_a_token_secret_is_set() {
+    let root = cleeng_codegen::family::workspace_root();
+    let text = std::fs::read_to_string(root.join(".github/workflows/api-watch.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = workflow["jobs"]["docs"]["steps"].as_sequence().unwrap();
+    let probe = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo xtask probe"))
+        })
+        .expect("a step runs cargo xtask probe");
+    assert_eq!(
+        probe["env"]["CLEENG_PUBLISHER_TOKEN"].as_str(),
+        Some("${{ secrets.CLEENG_SANDBOX_PUBLISHER_TOKEN }}")
+    );
+    let run = probe["run"].as_str().unwrap();
+    let skip = run
+        .find(r#"if [ -z "$CLEENG_PUBLISHER_TOKEN" ]"#)
+        .expect("skipped without the secret");
+    let call = run.find("cargo xtask probe").unwrap();
+    assert!(skip < call && run[skip..call].contains("exit 0"), "{run}");
+    let command = run[call..].lines().next().unwrap();
+    assert!(
+        command.contains("--env sandbox") && command.contains("--fail-on drift"),
+        "{command}"
+    );
+    assert!(
+        !command.contains("--allow") && !command.contains("production"),
+        "{command}"
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("`CLEENG_SANDBOX_PUBLISHER_TOKEN`"));
+}
