@@ -330,6 +330,9 @@ fn start_server(one: Vec<u8>, hundred: Vec<u8>) -> SocketAddr {
 /// The hand-written client: the same reqwest configuration a careful user would write after
 /// reading Cleeng's guidance (8 s timeout), the token header, `Accept: application/json`.
 fn hand_client() -> reqwest::Client {
+    // Under the SDK's default `rustls-ring` feature reqwest has no crypto provider of its own:
+    // a hand-written program installs one (the SDK then uses the same one).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(8))
         .timeout(Duration::from_secs(8))

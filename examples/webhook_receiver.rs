@@ -183,7 +183,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
     let captured = receiver.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
     if let Some((headers, body)) = captured {
         println!("5. post the last delivery again (a replay): it verifies, and is skipped");
-        let replay = reqwest::Client::new().post(&url).headers(headers).body(body).send().await?;
+        let replay = cleeng::runtime::http_client_builder().build()?.post(&url).headers(headers).body(body).send().await?;
         println!("   answered {}", replay.status());
     }
     let replays_skipped = *receiver.replays.lock().unwrap_or_else(|p| p.into_inner());

@@ -44,7 +44,12 @@ async fn the_generated_client_new_follows_no_redirect() {
         Credentials::from(PublisherToken::new(TOKEN)),
         cleeng_core::OPERATIONS,
     );
-    let client = cleeng_core::Client::new_with_client(&origin.url, reqwest::Client::new(), context);
+    // A client that follows redirects (reqwest's default policy), with this build's TLS stack.
+    let following = cleeng::runtime::http_client_builder()
+        .redirect(reqwest::redirect::Policy::default())
+        .build()
+        .unwrap();
+    let client = cleeng_core::Client::new_with_client(&origin.url, following, context);
     let err = client.get_subscription().subscription_id(1).call().await.unwrap_err();
     assert!(matches!(&err, Error::Redirect { followed: true, .. }), "{err:?}");
 }

@@ -12,13 +12,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Auth0 user data. Field names inferred; types, required flags and examples are Cleeng's.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Auth0TokenRequest {
         ///ISO 3166-1 alpha-2 country code.
@@ -52,14 +47,9 @@ pub mod types {
         }
     }
     ///Response carrying the Cleeng access token (JWT); member names not documented, so kept free-form.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Auth0TokenResponse(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -88,13 +78,8 @@ pub mod types {
         }
     }
     ///Body of authorizeDeviceCode. Field names inferred (the page shows only types and limits).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AuthorizeDeviceCodeRequest {
         ///Optional text handed to the requesting device with its tokens.
@@ -112,18 +97,9 @@ pub mod types {
         }
     }
     ///The 6-character code shown on the requesting device.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AuthorizeDeviceCodeRequestCode(::std::string::String);
     impl ::std::ops::Deref for AuthorizeDeviceCodeRequestCode {
@@ -181,14 +157,8 @@ pub mod types {
         }
     }
     ///A code for the user to enter on the verifying device.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeviceCode {
         ///The code to display.
@@ -213,14 +183,8 @@ pub mod types {
         }
     }
     ///Tokens handed to the requesting device once its code is authorized.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeviceTokens {
         ///Customer JWT (valid 15 minutes; claims customerId, broadcasterId, expiry).
@@ -266,14 +230,8 @@ pub mod types {
         }
     }
     ///Error body. Cleeng documents the status, an error code (e.g. PINP0301) and a message per endpoint but not the JSON layout; the member names here are our assumption.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorResponse {
         ///Cleeng error code, e.g. REQ0001, PINP0301, AUTH0002.
@@ -289,13 +247,8 @@ pub mod types {
         }
     }
     ///Body of generateDeviceCode. Field names inferred (the page shows only types and limits).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GenerateDeviceCodeRequest {
         ///Your Cleeng publisher id (1 to 999999999).
@@ -314,18 +267,9 @@ pub mod types {
         }
     }
     ///Unique identifier of the requesting device.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GenerateDeviceCodeRequestDeviceId(::std::string::String);
     impl ::std::ops::Deref for GenerateDeviceCodeRequestDeviceId {
@@ -384,18 +328,9 @@ pub mod types {
         }
     }
     ///Human-friendly device name shown to the user.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GenerateDeviceCodeRequestDeviceName(::std::string::String);
     impl ::std::ops::Deref for GenerateDeviceCodeRequestDeviceName {
@@ -454,14 +389,8 @@ pub mod types {
         }
     }
     ///Token for the Hi5 chatbot.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Hi5Token {
         ///JWT for the Hi5 chatbot.
@@ -474,13 +403,8 @@ pub mod types {
         }
     }
     ///One public key (RFC 7517/7518 member names; RSA and elliptic-curve members).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Jwk {
         ///Algorithm, e.g. RS256.
@@ -516,13 +440,8 @@ pub mod types {
         }
     }
     ///JSON Web Key Set (RFC 7517).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Jwks {
         pub keys: ::std::vec::Vec<Jwk>,

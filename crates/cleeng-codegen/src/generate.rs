@@ -43,6 +43,7 @@ pub fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Separate)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(::cleeng_runtime::Context))
+        // Gated behind each family crate's `schemars` feature afterwards (derives.rs).
         .with_derive("schemars::JsonSchema")
         // `format: password` fields become `cleeng_runtime::Secret` (see normalize.rs).
         .with_crate("cleeng-runtime", progenitor::CrateVers::Any, None);
@@ -85,6 +86,7 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
         message: e.to_string(),
     })?;
     crate::enums::open_string_enums(&mut file);
+    crate::derives::gate_json_schema(&mut file);
     crate::exhaustive::mark_non_exhaustive(&mut file);
     crate::calls::add_call_methods(&mut file, &ops);
     crate::setters::keep_conversion_errors(&mut file);

@@ -22,6 +22,7 @@ pub mod api_version;
 pub mod calls;
 pub mod client;
 pub mod deprecated;
+pub mod derives;
 pub mod diff;
 pub mod enums;
 pub mod exhaustive;

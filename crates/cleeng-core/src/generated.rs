@@ -12,18 +12,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`ActivateOfferLocalizationCountryCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ActivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationCountryCode {
@@ -82,18 +73,9 @@ pub mod types {
         }
     }
     ///`ActivateOfferLocalizationOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ActivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferLocalizationOfferId {
@@ -151,18 +133,9 @@ pub mod types {
         }
     }
     ///`ActivateOfferOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ActivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for ActivateOfferOfferId {
@@ -227,9 +200,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum AppStoreName {
         #[serde(rename = "amazon")]
@@ -294,14 +267,8 @@ pub mod types {
         }
     }
     ///Product id of the offer in each app store.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AppStoreProductIds {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -323,13 +290,8 @@ pub mod types {
         }
     }
     ///`AttemptRestrictions`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AttemptRestrictions {
         ///Rejection count per month, keyed YYYY-MM.
@@ -348,14 +310,8 @@ pub mod types {
         }
     }
     ///Send attemptRestrictedTo, attemptRejections or both.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AttemptRestrictionsUpdate {
         #[serde(
@@ -377,14 +333,9 @@ pub mod types {
         }
     }
     ///Billing address; its fields are not documented for 3.1.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BillingAddress(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -413,13 +364,8 @@ pub mod types {
         }
     }
     ///`BillingCycle`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BillingCycle {
         ///Units per cycle, e.g. month x 3.
@@ -443,9 +389,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum BillingCyclePeriodUnit {
         #[serde(rename = "day")]
@@ -506,13 +452,8 @@ pub mod types {
         }
     }
     ///`Campaign`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Campaign {
         pub constraints: CampaignConstraints,
@@ -530,13 +471,8 @@ pub mod types {
         }
     }
     ///`CampaignConstraints`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CampaignConstraints {
         #[serde(rename = "offerTypes")]
@@ -562,9 +498,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CampaignConstraintsOfferTypesItem {
         #[serde(rename = "vod")]
@@ -631,9 +567,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CampaignConstraintsPaymentType {
         #[serde(rename = "all")]
@@ -687,13 +623,8 @@ pub mod types {
         }
     }
     ///`CampaignList`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CampaignList {
         pub data: ::std::vec::Vec<Campaign>,
@@ -715,9 +646,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CampaignStatus {
         #[serde(rename = "active")]
@@ -770,13 +701,8 @@ pub mod types {
         }
     }
     ///Payment for a Cleeng order. Names of orderId and paymentDetailsId are inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CleengManagedPayment {
         ///Payment id at the gateway.
@@ -837,9 +763,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CleengManagedPaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
@@ -898,9 +824,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CleengManagedPaymentStatus {
         #[serde(rename = "rejected")]
@@ -957,18 +883,9 @@ pub mod types {
         }
     }
     ///`CreateOfferLocalizationOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for CreateOfferLocalizationOfferId {
@@ -1025,14 +942,8 @@ pub mod types {
         }
     }
     ///`Customer`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1091,13 +1002,8 @@ pub mod types {
         }
     }
     ///`CustomerEnvelope`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerEnvelope {
         pub data: Customer,
@@ -1110,13 +1016,8 @@ pub mod types {
         }
     }
     ///Field names follow the MediaStore and JSON-RPC registration calls (inferred for 3.1).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerRegistration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1157,14 +1058,8 @@ pub mod types {
         }
     }
     ///Only the fields sent are changed; none of them accepts null.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1214,18 +1109,9 @@ pub mod types {
         }
     }
     ///`CustomerUpdateCurrency`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerUpdateCurrency(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateCurrency {
@@ -1281,18 +1167,9 @@ pub mod types {
         }
     }
     ///`CustomerUpdateFirstName`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerUpdateFirstName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateFirstName {
@@ -1346,18 +1223,9 @@ pub mod types {
         }
     }
     ///`CustomerUpdateLastName`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerUpdateLastName(::std::string::String);
     impl ::std::ops::Deref for CustomerUpdateLastName {
@@ -1411,18 +1279,9 @@ pub mod types {
         }
     }
     ///`DeactivateOfferLocalizationCountryCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeactivateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationCountryCode {
@@ -1481,18 +1340,9 @@ pub mod types {
         }
     }
     ///`DeactivateOfferLocalizationOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeactivateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferLocalizationOfferId {
@@ -1550,18 +1400,9 @@ pub mod types {
         }
     }
     ///`DeactivateOfferOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeactivateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for DeactivateOfferOfferId {
@@ -1617,13 +1458,8 @@ pub mod types {
         }
     }
     ///`DeleteCustomerResult`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeleteCustomerResult {
         pub data: ::std::vec::Vec<::serde_json::Value>,
@@ -1636,13 +1472,8 @@ pub mod types {
         }
     }
     ///`DunningActionSettings`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DunningActionSettings {
         ///Authorise first and capture on the due date; must be true for PayPal and Adyen.
@@ -1673,9 +1504,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum DunningPeriod {
         #[serde(rename = "weekly")]
@@ -1740,14 +1571,8 @@ pub mod types {
         }
     }
     ///Only offerId, accessGranted and expiresAt are named in the docs; other fields are ignored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Entitlement {
         ///The field to decide access on.
@@ -1774,14 +1599,8 @@ pub mod types {
         }
     }
     ///`EntitlementDuration`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EntitlementDuration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1807,9 +1626,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum EntitlementDurationPeriodUnit {
         #[serde(rename = "hour")]
@@ -1880,9 +1699,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum EntitlementOfferType {
         S,
@@ -1956,9 +1775,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum EntitlementStatusFilter {
         #[serde(rename = "active")]
@@ -2015,13 +1834,8 @@ pub mod types {
         }
     }
     ///Usual error body. Some calls add `success` and `data`/`subscription`; those extra fields are ignored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Error {
         pub message: ::std::string::String,
@@ -2032,13 +1846,8 @@ pub mod types {
         }
     }
     ///Schedule of a live offer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Event {
         ///Unix seconds.
@@ -2056,14 +1865,8 @@ pub mod types {
         }
     }
     ///`EventUpdate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EventUpdate {
         #[serde(
@@ -2085,13 +1888,8 @@ pub mod types {
         }
     }
     ///Payment made outside Cleeng for an externally-managed subscription or pass.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ExternalPayment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2132,18 +1930,9 @@ pub mod types {
         }
     }
     ///`ExternalPaymentCurrency`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ExternalPaymentCurrency(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentCurrency {
@@ -2199,18 +1988,9 @@ pub mod types {
         }
     }
     ///`ExternalPaymentExternalPaymentId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ExternalPaymentExternalPaymentId(::std::string::String);
     impl ::std::ops::Deref for ExternalPaymentExternalPaymentId {
@@ -2275,9 +2055,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ExternalPaymentStatus {
         #[serde(rename = "captured")]
@@ -2326,14 +2106,9 @@ pub mod types {
         }
     }
     ///Free key/value pairs kept by Cleeng for the publisher.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ExternalProperties(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2368,13 +2143,8 @@ pub mod types {
         }
     }
     ///Failure body of the `{success, data, message}` family (success is false).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FailureEnvelope {
         ///null or an empty array.
@@ -2390,14 +2160,9 @@ pub mod types {
         }
     }
     ///Numeric id that Cleeng documents as an integer in some places and as a string in others; either form is accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum FlexibleId {
         Int64(i64),
@@ -2417,13 +2182,8 @@ pub mod types {
         }
     }
     ///Subscriptions only; at least 4 days in production.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FreeTrial {
         pub duration: i32,
@@ -2445,9 +2205,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum FreeTrialType {
         #[serde(rename = "day")]
@@ -2496,14 +2256,8 @@ pub mod types {
         }
     }
     ///Partial free-trial change; a field left out stays as it is.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FreeTrialUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2526,9 +2280,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum FreeTrialUpdateType {
         #[serde(rename = "day")]
@@ -2577,13 +2331,8 @@ pub mod types {
         }
     }
     ///`GeoRestriction`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GeoRestriction {
         pub countries: ::std::vec::Vec<GeoRestrictionCountriesItem>,
@@ -2596,18 +2345,9 @@ pub mod types {
         }
     }
     ///`GeoRestrictionCountriesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GeoRestrictionCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionCountriesItem {
@@ -2673,9 +2413,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum GeoRestrictionType {
         #[serde(rename = "whitelist")]
@@ -2724,14 +2464,8 @@ pub mod types {
         }
     }
     ///Either field may be sent alone (the create-localization page: type or countries is required); on an update the other stays unchanged.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GeoRestrictionUpdate {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2745,18 +2479,9 @@ pub mod types {
         }
     }
     ///`GeoRestrictionUpdateCountriesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GeoRestrictionUpdateCountriesItem(::std::string::String);
     impl ::std::ops::Deref for GeoRestrictionUpdateCountriesItem {
@@ -2824,9 +2549,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum GeoRestrictionUpdateType {
         #[serde(rename = "whitelist")]
@@ -2875,18 +2600,9 @@ pub mod types {
         }
     }
     ///`GetOfferOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for GetOfferOfferId {
@@ -2942,14 +2658,8 @@ pub mod types {
         }
     }
     ///`Gift`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Gift {
         ///Gift code, e.g. 1A2B-3C4D.
@@ -2986,18 +2696,9 @@ pub mod types {
         }
     }
     ///Gift code, e.g. 1A2B-3C4D.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftCode(::std::string::String);
     impl ::std::ops::Deref for GiftCode {
@@ -3054,13 +2755,8 @@ pub mod types {
         }
     }
     ///`GiftDeliveryDetails`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftDeliveryDetails {
         ///Unix seconds.
@@ -3086,18 +2782,9 @@ pub mod types {
         }
     }
     ///`GiftDeliveryDetailsPersonalNote`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftDeliveryDetailsPersonalNote(::std::string::String);
     impl ::std::ops::Deref for GiftDeliveryDetailsPersonalNote {
@@ -3153,14 +2840,8 @@ pub mod types {
         }
     }
     ///Required flags are not documented; both fields are normally sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftRedeem {
         ///IPv4 or IPv6 address.
@@ -3182,14 +2863,8 @@ pub mod types {
         }
     }
     ///`GiftUpdate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftUpdate {
         #[serde(
@@ -3204,14 +2879,8 @@ pub mod types {
         }
     }
     ///`GiftVerification`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GiftVerification {
         #[serde(
@@ -3245,18 +2914,9 @@ pub mod types {
         }
     }
     ///`ListCampaignsCouponCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListCampaignsCouponCode(::std::string::String);
     impl ::std::ops::Deref for ListCampaignsCouponCode {
@@ -3313,18 +2973,9 @@ pub mod types {
         }
     }
     ///`ListPassesTransactionId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListPassesTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListPassesTransactionId {
@@ -3380,18 +3031,9 @@ pub mod types {
         }
     }
     ///`ListSubscriptionsTransactionId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListSubscriptionsTransactionId(::std::string::String);
     impl ::std::ops::Deref for ListSubscriptionsTransactionId {
@@ -3448,14 +3090,8 @@ pub mod types {
         }
     }
     ///Body with an optional message only.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct MessageOnly {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3467,14 +3103,8 @@ pub mod types {
         }
     }
     ///`Offer`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Offer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3578,13 +3208,8 @@ pub mod types {
         }
     }
     ///`OfferCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferCreate {
         #[serde(
@@ -3655,18 +3280,9 @@ pub mod types {
         }
     }
     ///`OfferCreateDescription`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferCreateDescription {
@@ -3720,18 +3336,9 @@ pub mod types {
         }
     }
     ///`OfferCreateImageUrl`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferCreateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferCreateImageUrl {
@@ -3785,18 +3392,9 @@ pub mod types {
         }
     }
     ///`OfferCreateTitle`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferCreateTitle {
@@ -3850,13 +3448,8 @@ pub mod types {
         }
     }
     ///How long access lasts for pass and vod offers.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferEntitlement {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3885,9 +3478,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum OfferEntitlementExpirationPolicy {
         #[serde(rename = "fixed-date")]
@@ -3937,14 +3530,8 @@ pub mod types {
         }
     }
     ///Give a fixed expiresAt or a duration, depending on the offer type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferEntitlementInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3962,13 +3549,8 @@ pub mod types {
         }
     }
     ///`OfferLocalization`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalization {
         pub active: bool,
@@ -3997,18 +3579,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationCountryCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCountryCode {
@@ -4066,13 +3639,8 @@ pub mod types {
         }
     }
     ///`OfferLocalizationCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationCreate {
         #[serde(rename = "countryCode")]
@@ -4098,18 +3666,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationCreateCountryCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationCreateCountryCode(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateCountryCode {
@@ -4168,18 +3727,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationCreateDescription`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationCreateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateDescription {
@@ -4235,18 +3785,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationCreateTitle`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationCreateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationCreateTitle {
@@ -4304,14 +3845,8 @@ pub mod types {
         }
     }
     ///Send at least one field; only the fields sent change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4337,18 +3872,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationUpdateDescription`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateDescription {
@@ -4404,18 +3930,9 @@ pub mod types {
         }
     }
     ///`OfferLocalizationUpdateTitle`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferLocalizationUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferLocalizationUpdateTitle {
@@ -4473,14 +3990,8 @@ pub mod types {
         }
     }
     ///`OfferPause`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferPause {
         #[serde(
@@ -4504,9 +4015,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum OfferStatusFilter {
         #[serde(rename = "active")]
@@ -4559,14 +4070,9 @@ pub mod types {
         }
     }
     ///Access tags; each up to 64 characters of letters, digits, underscore, hyphen, colon and space.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferTags(pub ::std::vec::Vec<OfferTagsItem>);
     impl ::std::ops::Deref for OfferTags {
@@ -4586,18 +4092,9 @@ pub mod types {
         }
     }
     ///`OfferTagsItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferTagsItem(::std::string::String);
     impl ::std::ops::Deref for OfferTagsItem {
@@ -4665,9 +4162,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum OfferType {
         #[serde(rename = "subscription")]
@@ -4724,14 +4221,8 @@ pub mod types {
         }
     }
     ///Send at least one field; only the fields sent change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdate {
         #[serde(
@@ -4788,18 +4279,9 @@ pub mod types {
         }
     }
     ///`OfferUpdateDescription`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdateDescription(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateDescription {
@@ -4853,18 +4335,9 @@ pub mod types {
         }
     }
     ///`OfferUpdateImageUrl`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdateImageUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateImageUrl {
@@ -4918,18 +4391,9 @@ pub mod types {
         }
     }
     ///`OfferUpdateTitle`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdateTitle(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateTitle {
@@ -4986,18 +4450,9 @@ pub mod types {
         }
     }
     ///Empty or an http, https or ftp URL.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdateUrl(::std::string::String);
     impl ::std::ops::Deref for OfferUpdateUrl {
@@ -5051,14 +4506,8 @@ pub mod types {
         }
     }
     ///Order as MediaStore returns it; the 3.1 fields are not documented, so every field is optional.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Order {
         #[serde(
@@ -5135,13 +4584,8 @@ pub mod types {
         }
     }
     ///`OrderCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OrderCreate {
         #[serde(
@@ -5223,14 +4667,8 @@ pub mod types {
         }
     }
     ///`OrderPriceBreakdown`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OrderPriceBreakdown {
         #[serde(
@@ -5270,14 +4708,8 @@ pub mod types {
         }
     }
     ///Field names inferred from the MediaStore update-order call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OrderUpdate {
         #[serde(
@@ -5307,14 +4739,8 @@ pub mod types {
         }
     }
     ///`Pass`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Pass {
         #[serde(
@@ -5381,13 +4807,8 @@ pub mod types {
         }
     }
     ///`PassCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassCreate {
         #[serde(rename = "customerId")]
@@ -5424,18 +4845,9 @@ pub mod types {
         }
     }
     ///Unique per payment method.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for PassCreateExternalId {
@@ -5489,13 +4901,8 @@ pub mod types {
         }
     }
     ///`PassLink`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassLink {
         ///Unix seconds.
@@ -5519,9 +4926,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PassStatus {
         #[serde(rename = "active")]
@@ -5574,14 +4981,8 @@ pub mod types {
         }
     }
     ///May be empty; the type then defaults to publisherCancel (field name inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassTerminate {
         #[serde(
@@ -5605,9 +5006,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PassTerminateTerminationType {
         #[serde(rename = "publisherCancel")]
@@ -5661,14 +5062,8 @@ pub mod types {
         }
     }
     ///Send exactly one of these fields per request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassUpdate {
         ///Unix seconds; null makes the pass never expire.
@@ -5693,13 +5088,8 @@ pub mod types {
         }
     }
     ///Give customerId or customerEmail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PasswordResetRequest {
         #[serde(
@@ -5721,14 +5111,8 @@ pub mod types {
         }
     }
     ///`Payment`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5837,14 +5221,9 @@ pub mod types {
         }
     }
     ///One of the two documented payment bodies.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentCreate {
         ExternalPayment(ExternalPayment),
@@ -5861,14 +5240,8 @@ pub mod types {
         }
     }
     ///`PaymentCreated`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentCreated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5884,13 +5257,8 @@ pub mod types {
         }
     }
     ///`PaymentDetails`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentDetails {
         ///true when Cleeng uses these details for renewals.
@@ -5933,13 +5301,8 @@ pub mod types {
         }
     }
     ///Field names partly inferred from the payment details resource.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentDetailsCreate {
         #[serde(default = "defaults::default_bool::<true>")]
@@ -5966,13 +5329,8 @@ pub mod types {
         }
     }
     ///`PaymentDetailsEnvelope`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentDetailsEnvelope {
         pub data: PaymentDetails,
@@ -5985,14 +5343,8 @@ pub mod types {
         }
     }
     ///`PaymentMethod`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(
@@ -6052,13 +5404,8 @@ pub mod types {
         }
     }
     ///`PaymentMethodCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethodCreate {
         #[serde(rename = "autoTerminate", default = "defaults::default_bool::<true>")]
@@ -6095,18 +5442,9 @@ pub mod types {
         }
     }
     ///`PaymentMethodCreateHandler`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethodCreateHandler(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateHandler {
@@ -6165,18 +5503,9 @@ pub mod types {
         }
     }
     ///`PaymentMethodCreateMethodName`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethodCreateMethodName(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateMethodName {
@@ -6231,18 +5560,9 @@ pub mod types {
         }
     }
     ///`PaymentMethodCreatePaymentGateway`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethodCreatePaymentGateway(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreatePaymentGateway {
@@ -6298,18 +5618,9 @@ pub mod types {
         }
     }
     ///`PaymentMethodCreateSource`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentMethodCreateSource(::std::string::String);
     impl ::std::ops::Deref for PaymentMethodCreateSource {
@@ -6363,14 +5674,9 @@ pub mod types {
         }
     }
     ///Boolean in S2's response, string in its request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentMethodPaymentAmountAccuracy {
         Boolean(bool),
@@ -6399,9 +5705,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentPaymentOperation {
         #[serde(rename = "initial-payment")]
@@ -6481,9 +5787,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentStatus {
         #[serde(rename = "authorized")]
@@ -6552,13 +5858,8 @@ pub mod types {
         }
     }
     ///`PaymentUpdate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentUpdate {
         #[serde(
@@ -6628,9 +5929,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentUpdatePaymentOperation {
         #[serde(rename = "initial-payment")]
@@ -6693,9 +5994,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentUpdateRefundType {
         #[serde(rename = "refund")]
@@ -6753,9 +6054,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PaymentUpdateStatus {
         #[serde(rename = "rejected")]
@@ -6808,13 +6109,8 @@ pub mod types {
         }
     }
     ///`Price`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Price {
         ///Major currency units.
@@ -6831,13 +6127,8 @@ pub mod types {
         }
     }
     ///Price on creation; the currency is fixed afterwards (currency on offer creation inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PriceCreate {
         pub amount: f64,
@@ -6851,18 +6142,9 @@ pub mod types {
         }
     }
     ///`PriceCreateCurrency`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PriceCreateCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCreateCurrency {
@@ -6918,18 +6200,9 @@ pub mod types {
         }
     }
     ///`PriceCurrency`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PriceCurrency(::std::string::String);
     impl ::std::ops::Deref for PriceCurrency {
@@ -6985,13 +6258,8 @@ pub mod types {
         }
     }
     ///Time-boxed price, e.g. an early-bird price.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PriceRule {
         pub amount: f64,
@@ -7007,14 +6275,8 @@ pub mod types {
         }
     }
     ///Send amount and/or rules; the currency cannot change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PriceUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7028,18 +6290,9 @@ pub mod types {
         }
     }
     ///`RedeemGiftCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RedeemGiftCode(::std::string::String);
     impl ::std::ops::Deref for RedeemGiftCode {
@@ -7097,14 +6350,8 @@ pub mod types {
         }
     }
     ///`RenewalCycle`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RenewalCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7129,9 +6376,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum RenewalCycleUnit {
         #[serde(rename = "day")]
@@ -7192,13 +6439,8 @@ pub mod types {
         }
     }
     ///`Season`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Season {
         ///Unix seconds.
@@ -7215,13 +6457,8 @@ pub mod types {
         }
     }
     ///`SeasonDates`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SeasonDates {
         ///Unix seconds.
@@ -7237,13 +6474,8 @@ pub mod types {
         }
     }
     ///`SeasonGroup`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SeasonGroup {
         pub id: ::uuid::Uuid,
@@ -7256,13 +6488,8 @@ pub mod types {
         }
     }
     ///`SeasonGroupName`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SeasonGroupName {
         pub name: SeasonGroupNameName,
@@ -7273,18 +6500,9 @@ pub mod types {
         }
     }
     ///`SeasonGroupNameName`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SeasonGroupNameName(::std::string::String);
     impl ::std::ops::Deref for SeasonGroupNameName {
@@ -7341,14 +6559,8 @@ pub mod types {
         }
     }
     ///`Subscription`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Subscription {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7502,13 +6714,8 @@ pub mod types {
         }
     }
     ///`SubscriptionCancel`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCancel {
         #[serde(rename = "cancellationReason")]
@@ -7520,18 +6727,9 @@ pub mod types {
         }
     }
     ///`SubscriptionCancelCancellationReason`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCancelCancellationReason(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCancelCancellationReason {
@@ -7590,14 +6788,8 @@ pub mod types {
         }
     }
     ///Kept for compatibility; its values are not meaningful.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCoupon {
         #[serde(
@@ -7617,13 +6809,8 @@ pub mod types {
         }
     }
     ///`SubscriptionCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCreate {
         #[serde(rename = "customerId")]
@@ -7664,18 +6851,9 @@ pub mod types {
         }
     }
     ///Unique per payment method.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCreateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionCreateExternalId {
@@ -7730,14 +6908,8 @@ pub mod types {
         }
     }
     ///Failure body of update subscription (`subscription` is null).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionFailure {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7755,14 +6927,8 @@ pub mod types {
         }
     }
     ///Link to the subscription this one replaced or was replaced by.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionLink {
         ///Unix seconds.
@@ -7783,14 +6949,8 @@ pub mod types {
         }
     }
     ///`SubscriptionList`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7815,9 +6975,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionNextPaymentAction {
         #[serde(rename = "capture")]
@@ -7867,14 +7027,8 @@ pub mod types {
         }
     }
     ///`SubscriptionPause`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionPause {
         #[serde(
@@ -7908,13 +7062,8 @@ pub mod types {
         }
     }
     ///`SubscriptionPauseRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionPauseRequest {
         #[serde(rename = "pauseDate")]
@@ -7938,9 +7087,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionPauseRequestPauseDate {
         #[serde(rename = "anniversary-date")]
@@ -7986,14 +7135,8 @@ pub mod types {
         }
     }
     ///`SubscriptionRenew`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionRenew {
         ///true ends the trial with this renewal.
@@ -8017,13 +7160,8 @@ pub mod types {
         }
     }
     ///`SubscriptionRevive`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionRevive {
         ///New expiry, Unix seconds.
@@ -8051,9 +7189,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionStatus {
         #[serde(rename = "active")]
@@ -8119,9 +7257,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionStatusFilter {
         #[serde(rename = "active")]
@@ -8174,13 +7312,8 @@ pub mod types {
         }
     }
     ///`SubscriptionTerminate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionTerminate {
         ///Churn reason; policyViolation is on the page but not in S2.
@@ -8202,9 +7335,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionTerminateTerminationType {
         #[serde(rename = "paymentCancel")]
@@ -8271,9 +7404,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionTerminationType {
         #[serde(rename = "userCancel")]
@@ -8338,14 +7471,8 @@ pub mod types {
         }
     }
     ///Send exactly one of these fields per request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionUpdate {
         #[serde(
@@ -8394,18 +7521,9 @@ pub mod types {
         }
     }
     ///`SubscriptionUpdateCouponCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionUpdateCouponCode(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateCouponCode {
@@ -8462,18 +7580,9 @@ pub mod types {
         }
     }
     ///Externally-managed subscriptions only (name inferred).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionUpdateExternalId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionUpdateExternalId {
@@ -8531,13 +7640,8 @@ pub mod types {
         }
     }
     ///The envelope S2 documents for update subscription. `success` is required so that a bare Subscription (which never has it) is not mistaken for an empty envelope.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionUpdateResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8561,9 +7665,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SubscriptionUpdateStatus {
         #[serde(rename = "active")]
@@ -8616,14 +7720,8 @@ pub mod types {
         }
     }
     ///`Switch`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Switch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8673,14 +7771,8 @@ pub mod types {
         }
     }
     ///`SwitchAvailability`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -8701,14 +7793,8 @@ pub mod types {
         }
     }
     ///Why no switch at all is possible (MediaStore twin, mediastore-sdk SwitchSettings).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchAvailabilityUnavailableReason {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8722,13 +7808,8 @@ pub mod types {
         }
     }
     ///`SwitchCreate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchCreate {
         ///Externally-managed subscriptions only (required there).
@@ -8772,9 +7853,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SwitchCreateAlgorithm {
         #[serde(rename = "DEFERRED")]
@@ -8834,9 +7915,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SwitchCreateSwitchDirection {
         #[serde(rename = "upgrade")]
@@ -8898,9 +7979,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SwitchDirection {
         #[serde(rename = "upgrade")]
@@ -8949,14 +8030,8 @@ pub mod types {
         }
     }
     ///One target offer; field names beyond the reason code are not documented for 3.1.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9015,14 +8090,8 @@ pub mod types {
         }
     }
     ///Why the switch is not possible (unavailable items only).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchOptionReason {
         ///e.g. PAYMENT_GATEWAY_NOT_SUPPORTED, RECURRING_PROCESS_ALREADY_STARTED, ALREADY_HAS_ACCESS, TO_OFFER_COUNTRY_NOT_ALLOWED, TO_FREE_OFFER_NOT_ALLOWED, SUBSCRIPTION_WITH_COUPON_NOT_ALLOWED, MISSING_PAYMENT_DETAILS.
@@ -9046,9 +8115,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SwitchStatus {
         #[serde(rename = "pending")]
@@ -9109,13 +8178,8 @@ pub mod types {
         }
     }
     ///`SwitchUpdate`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SwitchUpdate {
         ///Cleeng payment id; only with status finished (name inferred).
@@ -9142,9 +8206,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SwitchUpdateStatus {
         #[serde(rename = "cancelled")]
@@ -9193,13 +8257,8 @@ pub mod types {
         }
     }
     ///`TransferRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TransferRequest {
         ///Target customer.
@@ -9212,18 +8271,9 @@ pub mod types {
         }
     }
     ///`UpdateOfferLocalizationCountryCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateOfferLocalizationCountryCode(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationCountryCode {
@@ -9282,18 +8332,9 @@ pub mod types {
         }
     }
     ///`UpdateOfferLocalizationOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateOfferLocalizationOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferLocalizationOfferId {
@@ -9350,18 +8391,9 @@ pub mod types {
         }
     }
     ///`UpdateOfferOfferId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateOfferOfferId(::std::string::String);
     impl ::std::ops::Deref for UpdateOfferOfferId {
@@ -9417,14 +8449,9 @@ pub mod types {
         }
     }
     ///`UpdateSubscriptionResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum UpdateSubscriptionResponse {
         Variant0(SubscriptionUpdateResult),
@@ -9441,18 +8468,9 @@ pub mod types {
         }
     }
     ///`VerifyGiftCode`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VerifyGiftCode(::std::string::String);
     impl ::std::ops::Deref for VerifyGiftCode {
@@ -9510,13 +8528,8 @@ pub mod types {
         }
     }
     ///One endpoint subscribed to a topic: where to deliver, which events (filters), how to sign them (verification) and how to retry.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointConfig {
         ///Deliver only events matching every filter (today only paymentMethodId).
@@ -9540,13 +8553,8 @@ pub mod types {
         }
     }
     ///One delivery filter; Cleeng documents only `paymentMethodId`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookFilter {
         ///Filter name, e.g. paymentMethodId.
@@ -9559,14 +8567,8 @@ pub mod types {
         }
     }
     ///Filter options; for paymentMethodId the payment method id to keep.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookFilterOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9578,13 +8580,8 @@ pub mod types {
         }
     }
     ///HMAC signing of deliveries; verification stays off when this is absent. The shared secret (16-64 bytes) is chosen by the publisher and never shown again by Cleeng.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookVerification {
         ///Verification method; only HMAC is documented.
@@ -9606,9 +8603,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum WebhookVerificationName {
         #[serde(rename = "HMAC")]
@@ -9653,13 +8650,8 @@ pub mod types {
         }
     }
     ///`WebhookVerificationOptions`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookVerificationOptions {
         ///Hash function; only SHA256 is documented.
@@ -9684,9 +8676,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum WebhookVerificationOptionsHashAlg {
         #[serde(rename = "SHA256")]

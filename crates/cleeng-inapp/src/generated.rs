@@ -12,13 +12,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`AmazonPaymentRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AmazonPaymentRequest {
         ///Customer email.
@@ -41,14 +36,8 @@ pub mod types {
         }
     }
     ///`AmazonReceipt`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AmazonReceipt {
         ///Amazon receipt id.
@@ -70,13 +59,8 @@ pub mod types {
         }
     }
     ///`AndroidPaymentRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AndroidPaymentRequest {
         ///Adjusts the reported amount for introductory offers (name inferred).
@@ -105,14 +89,8 @@ pub mod types {
         }
     }
     ///Copy of the Google Play purchase; every value is a string.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AndroidReceipt {
         #[serde(
@@ -158,13 +136,8 @@ pub mod types {
         }
     }
     ///`ApplePaymentRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ApplePaymentRequest {
         ///Apple platform of the app.
@@ -208,9 +181,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ApplePaymentRequestAppType {
         #[serde(rename = "ios")]
@@ -264,14 +237,8 @@ pub mod types {
         }
     }
     ///StoreKit 1 receipt; member names come from public client code, not a Cleeng page.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AppleReceipt {
         ///Base64 App Store receipt.
@@ -292,13 +259,8 @@ pub mod types {
         }
     }
     ///Body of the deprecated StoreKit 2 validation. Names other than originalTransactionId inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AppleSk2ValidationRequest {
         ///Cleeng customer id.
@@ -320,14 +282,8 @@ pub mod types {
         }
     }
     ///Error body. Cleeng documents the status, an error code (e.g. SK2C0101) and a message per endpoint but not the JSON layout; the member names here are our assumption.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorResponse {
         ///Cleeng error code, e.g. REQ0001, SK2C0101.
@@ -343,14 +299,8 @@ pub mod types {
         }
     }
     ///409 body of the Google Play calls; carries the synchronization already under way or done.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GooglePlayConflict {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -369,13 +319,8 @@ pub mod types {
         }
     }
     ///Google Play purchase to register or transfer. For a transfer, cleengCustomerId is the new owner.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GooglePlayPurchaseRequest {
         ///Cleeng customer id.
@@ -406,9 +351,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum GooglePlayPurchaseRequestProductType {
         #[serde(rename = "subscription")]
@@ -458,13 +403,8 @@ pub mod types {
         }
     }
     ///Outcome of a Samsung, Vizio or deprecated StoreKit 2 validation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PurchaseValidationStatus {
         ///pending while processing; success or failure when done.
@@ -485,9 +425,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum PurchaseValidationStatusStatus {
         #[serde(rename = "pending")]
@@ -541,14 +481,8 @@ pub mod types {
         }
     }
     ///The Roku Pay order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RokuOrder {
         ///Price of one item.
@@ -576,13 +510,8 @@ pub mod types {
         }
     }
     ///`RokuPaymentRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RokuPaymentRequest {
         ///Customer email.
@@ -605,13 +534,8 @@ pub mod types {
         }
     }
     ///Samsung Checkout purchase. Names other than invoiceId inferred; types and required flags are Cleeng's.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SamsungValidationRequest {
         ///Country code read from the TV.
@@ -639,13 +563,8 @@ pub mod types {
         }
     }
     ///StoreKit 2 purchase to register or transfer. For a transfer, cleengCustomerId is the new owner. ipAddress (IPv4) is optional but should be sent from middleware so the customer's last-activity IP is right; its name is inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Sk2PurchaseRequest {
         ///Cleeng customer id.
@@ -667,13 +586,8 @@ pub mod types {
         }
     }
     ///Answer to a StoreKit 2 or Google Play register or transfer call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SynchronizationAccepted {
         ///Id to poll with the matching status call (StoreKit 2 or Google Play).
@@ -686,13 +600,8 @@ pub mod types {
         }
     }
     ///State of a StoreKit 2 or Google Play synchronization or transfer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SynchronizationStatus {
         ///Whether the customer is entitled to the offer (set once finalized).
@@ -734,9 +643,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SynchronizationStatusStatus {
         #[serde(rename = "processing")]
@@ -789,14 +698,8 @@ pub mod types {
         }
     }
     ///Answer to a purchase-validation call; member name inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ValidationAccepted {
         ///Process id to poll with the matching purchase-status call.
@@ -812,14 +715,9 @@ pub mod types {
         }
     }
     ///Vizio purchase. Field names are not published; expect the Cleeng customer id, Vizio's purchase identifiers and optionally the customer's IP address.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VizioValidationRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,

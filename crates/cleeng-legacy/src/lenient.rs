@@ -69,6 +69,7 @@ where
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for NumberOrString<T> {
     fn schema_name() -> String {
         format!("NumberOrString_{}", T::schema_name())

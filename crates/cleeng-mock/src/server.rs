@@ -44,7 +44,8 @@ impl Shared {
             all_routes.extend(routes(&spec));
             specs.insert(family, spec);
         }
-        let http = reqwest::Client::builder()
+        // The runtime's builder: this build's TLS stack, no redirects followed.
+        let http = cleeng_runtime::http_client_builder()
             .timeout(std::time::Duration::from_secs(5))
             .build()
             .map_err(|e| format!("cannot build the webhook delivery client: {e}"))?;

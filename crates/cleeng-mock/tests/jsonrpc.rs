@@ -4,7 +4,7 @@ use cleeng_mock::{MockConfig, MockServer, DEMO_EMAIL, DEMO_SUBSCRIPTION_OFFER};
 use serde_json::{json, Value};
 
 async fn rpc(mock: &MockServer, method: &str, params: Value) -> Value {
-    reqwest::Client::new()
+    cleeng_runtime::http_client_builder().build().unwrap()
         .post(format!("{}/3.0/json-rpc", mock.legacy_url()))
         .json(&json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 7}))
         .send()

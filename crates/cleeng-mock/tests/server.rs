@@ -20,7 +20,7 @@ fn assert_clean(mock: &MockServer) {
 #[tokio::test]
 async fn routing_and_validation_answers_use_each_family_error_shape() {
     let mock = MockServer::start().await;
-    let http = reqwest::Client::new();
+    let http = cleeng_runtime::http_client_builder().build().unwrap();
     let core = mock.url_for(Family::Core);
     let ms = mock.url_for(Family::MediaStore);
 
@@ -223,7 +223,7 @@ async fn webhook_endpoints_receive_signed_events() {
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let http = reqwest::Client::new();
+    let http = cleeng_runtime::http_client_builder().build().unwrap();
     let wh = mock.url_for(Family::Webhooks);
     let (status, created, _) = send(
         http.post(format!("{wh}/endpoints"))
@@ -264,7 +264,7 @@ async fn every_operation_answers_without_breaking_its_schema() {
     // One request per operation with only what the generated builders need would need a
     // per-operation fixture; instead, hit every parameterless GET and check the answers.
     let mock = MockServer::start().await;
-    let http = reqwest::Client::new();
+    let http = cleeng_runtime::http_client_builder().build().unwrap();
     let jwt = mock.customer_jwt(DEMO_CUSTOMER_ID);
     let mut hits = 0;
     for family in Family::ALL {
@@ -308,7 +308,7 @@ async fn every_operation_answers_without_breaking_its_schema() {
 async fn a_non_json_success_carries_its_documented_content_type() {
     let mock = MockServer::start().await;
     let jwt = mock.customer_jwt(DEMO_CUSTOMER_ID);
-    let response = reqwest::Client::new()
+    let response = cleeng_runtime::http_client_builder().build().unwrap()
         .get(format!("{}/receipt/T123456789", mock.url_for(Family::MediaStore)))
         .bearer_auth(jwt)
         .send()

@@ -22,8 +22,18 @@ pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 8;
 /// most [`DEFAULT_MAX_IDLE_PER_HOST`] idle connections per host. The generated `Client::new`
 /// and [`ClientConfig`] start from it; add your own settings (proxies, TLS roots) on top, but do
 /// not change the redirect policy.
+///
+/// It also carries this build's TLS stack (see [`TLS_BACKEND`](crate::TLS_BACKEND)): under the
+/// default `rustls-ring` feature reqwest has no crypto provider of its own, and a client built
+/// from a bare `reqwest::Client::builder()` would panic, so start your own client from here. In
+/// that mode the TLS configuration is already built: reqwest's TLS settings added on top
+/// (`add_root_certificate`, `min_tls_version`, `identity`) do not apply; the platform verifier
+/// already trusts the operating system's store. If the rustls configuration cannot be built
+/// (no usable platform verifier) the builder has no TLS configured and
+/// [`ClientConfig`] reports the reason as [`Error::Config`] instead.
 pub fn http_client_builder() -> reqwest::ClientBuilder {
-    harden(reqwest::Client::builder()).pool_max_idle_per_host(DEFAULT_MAX_IDLE_PER_HOST)
+    let builder = crate::tls::reqwest_builder().unwrap_or_else(|_| reqwest::Client::builder());
+    harden(builder).pool_max_idle_per_host(DEFAULT_MAX_IDLE_PER_HOST)
 }
 
 /// Sets the redirect policy, `Referer` and user agent the runtime relies on.
@@ -181,6 +191,13 @@ impl ClientConfig {
     /// idle-connection cap), so those cannot be undone by mistake. Prefer this to
     /// [`http_client`](Self::http_client).
     ///
+    /// The builder `customize` receives already carries this build's TLS stack. Under the
+    /// default `rustls-ring` feature that is a finished rustls configuration, so reqwest's TLS
+    /// settings (extra root certificates, TLS version bounds, a client identity) do not apply;
+    /// the platform verifier already trusts the operating system's store. Enable
+    /// `rustls-aws-lc` or `native-tls` if you need them, or hand reqwest your own rustls
+    /// configuration here with `tls_backend_preconfigured`.
+    ///
     /// ```
     /// # use cleeng_runtime::{ClientConfig, Environment};
     /// let config = ClientConfig::new(Environment::Sandbox)
@@ -201,6 +218,10 @@ impl ClientConfig {
     /// to the other host. Build it with `.redirect(reqwest::redirect::Policy::none())`, or use
     /// [`http_client_builder`](Self::http_client_builder). The attempt timeout, deadline and
     /// size limit still apply; the connect timeout is then the one your client was built with.
+    /// Under the default `rustls-ring` feature, start it from
+    /// [`http_client_builder()`](crate::http_client_builder) (or install a rustls crypto
+    /// provider first): reqwest then has no provider of its own and `reqwest::Client::new()`
+    /// panics.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(HttpClient::Client(client));
         self
@@ -223,10 +244,14 @@ impl ClientConfig {
                 "base URL {base_url:?} must start with http:// or https://"
             )));
         }
+        let tls_builder = || {
+            crate::tls::reqwest_builder()
+                .map_err(|e| Error::Config(format!("cannot configure TLS ({}): {e}", crate::TLS_BACKEND)))
+        };
         let builder = match self.http {
             Some(HttpClient::Client(http)) => Ok(http),
-            Some(HttpClient::Customized(customize)) => Err(customize(reqwest::Client::builder())),
-            None => Err(reqwest::Client::builder()),
+            Some(HttpClient::Customized(customize)) => Err(customize(tls_builder()?)),
+            None => Err(tls_builder()?),
         };
         let http = match builder {
             Ok(http) => http,

@@ -17,6 +17,10 @@
 //!   or this error, naming the operation; `call_with_response()` returns a [`Response`] that also
 //!   carries status and headers (`ETag`, `X-Total-Count`, the request id).
 //!
+//! * TLS by Cargo feature: `rustls-ring` (default), `rustls-aws-lc`, `native-tls`, or none
+//!   (`default-features = false`); the rustls choices verify certificates with the platform
+//!   verifier ([`TLS_BACKEND`] says which one a build has, [`http_client_builder`] carries it);
+//!
 //! * [`jsonrpc`]: the same behaviour for the legacy JSON-RPC API, whose calls all share one
 //!   endpoint and carry their credentials in `params`.
 //!
@@ -38,6 +42,7 @@ pub mod poll;
 pub mod redact;
 mod response;
 mod retry;
+mod tls;
 
 pub use call::{finish, finish_raw};
 pub use config::{
@@ -53,6 +58,7 @@ pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
 pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
+pub use tls::TLS_BACKEND;
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
 pub use progenitor_client;

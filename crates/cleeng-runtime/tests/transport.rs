@@ -142,7 +142,7 @@ async fn a_user_client_that_follows_redirects_is_caught_after_the_fact() {
         Action::Reply(with_headers(302, &format!("location: {location}\r\n"), "{}"))
     })
     .await;
-    let parts = parts(config(&origin.url).http_client(reqwest::Client::new()));
+    let parts = parts(config(&origin.url).http_client(following_client()));
     let err = call(&parts, "create_order", "POST", "/orders").await.unwrap_err();
     assert!(
         matches!(&err, Error::Redirect { followed: true, operation, .. } if operation == "createOrder"),
@@ -545,4 +545,14 @@ async fn a_payment_answered_401_is_sent_once_more_after_the_jwt_renews() {
     let err = call(&parts(config), "create_order", "POST", "/orders").await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(refuses.count(), 2);
+}
+
+/// A client of the user's that follows redirects (reqwest's default policy), built from the
+/// runtime's builder so it carries this build's TLS stack (a bare `reqwest::Client::new()`
+/// panics under `rustls-ring`, where reqwest has no crypto provider of its own).
+fn following_client() -> reqwest::Client {
+    cleeng_runtime::http_client_builder()
+        .redirect(reqwest::redirect::Policy::default())
+        .build()
+        .unwrap()
 }

@@ -34,7 +34,8 @@ fn secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Secret>, 
 /// `data` of `subscriptionReadyForPaymentAuthorisation` (and, with the same fields,
 /// `subscriptionReadyForPaymentCapture`): a recurring payment should be authorised (or
 /// captured) now by the payment connector.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SubscriptionReadyForPaymentAuthorisationData {
@@ -64,7 +65,7 @@ pub struct SubscriptionReadyForPaymentAuthorisationData {
     pub payment_method_id: Option<i64>,
     /// The stored payment details token to charge; redacted in `Debug`.
     #[serde(default, deserialize_with = "secret")]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub token: Option<Secret>,
     /// The gateway, e.g. `adyen` (newer payloads only).
     pub payment_gateway: Option<String>,
@@ -77,7 +78,8 @@ pub type SubscriptionReadyForPaymentCaptureData = SubscriptionReadyForPaymentAut
 /// `data` of `transactionCreated`: a payment was taken. Older payloads carry
 /// `offerPrice`/`offerCurrency`; newer ones tax details as decimal strings and
 /// `transactionDate` in Unix seconds. Both decode into the same fields.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TransactionCreatedData {
@@ -125,7 +127,8 @@ pub struct TransactionCreatedData {
 
 /// `data` of `customerRegistered`: a customer signed up, or bought from this publisher for the
 /// first time.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomerRegisteredData {
@@ -138,20 +141,22 @@ pub struct CustomerRegisteredData {
 }
 
 /// `data` of `customerRequestedPasswordReset`. Only `passwordResetUrl` is documented.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomerRequestedPasswordResetData {
     /// The link that lets the customer set a new password. Whoever holds it can take over the
     /// account, so it is redacted in `Debug`.
     #[serde(default, deserialize_with = "secret")]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub password_reset_url: Option<Secret>,
 }
 
 /// `data` of `customerConsentUpdated`: a customer changed a consent. Seen only in a truncated
 /// example; more fields may follow.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomerConsentUpdatedData {
@@ -164,7 +169,8 @@ pub struct CustomerConsentUpdatedData {
 }
 
 /// `data` of `passCreated`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PassCreatedData {
@@ -185,7 +191,8 @@ pub struct PassCreatedData {
 }
 
 /// `data` of `passExpirationChanged`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PassExpirationChangedData {
@@ -206,7 +213,8 @@ pub struct PassExpirationChangedData {
 }
 
 /// `data` of `passTerminated`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PassTerminatedData {
@@ -225,7 +233,8 @@ pub struct PassTerminatedData {
 /// `data` of `inappPurchaseSyncResult` (Cleeng's `WebhookSynchronizationStatus`): the final
 /// outcome of an Apple StoreKit 2 or Google Play purchase sync or transfer. Apple purchases carry
 /// `transaction_id`/`original_transaction_id`, Google Play ones `purchase_token`/`package_name`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InappPurchaseSyncResultData {
@@ -240,7 +249,7 @@ pub struct InappPurchaseSyncResultData {
     pub cleeng_customer_id: Option<CleengId>,
     /// Google Play purchase token; a [`Secret`] because it identifies the purchase.
     #[serde(default, deserialize_with = "secret")]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub purchase_token: Option<Secret>,
     /// Google Play application id.
     pub package_name: Option<String>,
@@ -302,6 +311,7 @@ impl<'de> Deserialize<'de> for ValidationResult {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for ValidationResult {
     fn schema_name() -> String {
         "ValidationResult".into()
@@ -313,7 +323,8 @@ impl schemars::JsonSchema for ValidationResult {
 
 /// `data` of `inappPurchaseValidationSucceeded` (not sent for Apple StoreKit 2). `Debug`
 /// redacts secret-looking keys of the raw `in_app_specific_data`.
-#[derive(Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InappPurchaseValidationSucceededData {
@@ -366,7 +377,8 @@ impl std::fmt::Debug for InappPurchaseValidationSucceededData {
 }
 
 /// `data` of `offerCreated`. The offer id comes without a country suffix here.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OfferCreatedData {
@@ -377,7 +389,8 @@ pub struct OfferCreatedData {
 }
 
 /// `data` of `offerUpdated` (title, description, trial, event dates... changed).
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OfferUpdatedData {
@@ -388,7 +401,8 @@ pub struct OfferUpdatedData {
 }
 
 /// `data` of `offerDeactivated`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OfferDeactivatedData {
@@ -399,7 +413,8 @@ pub struct OfferDeactivatedData {
 }
 
 /// `data` of `offerPriceChanged`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OfferPriceChangedData {
@@ -559,6 +574,7 @@ macro_rules! events {
             /// The JSON schema of a topic's payload type (used by tests to compare the
             /// hand-written structs with the spec).
             #[doc(hidden)]
+            #[cfg(feature = "schemars")]
             pub fn data_schema(topic: &str) -> Option<schemars::schema::RootSchema> {
                 match topic {
                     $($topic => Some(schemars::schema_for!($data)),)*

@@ -12,14 +12,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///data of capturePayment: the payment connector should capture a payment. Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CapturePaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -48,14 +43,9 @@ pub mod types {
         }
     }
     ///A point in time. Webhook payloads document ISO-8601 strings (with Z or a +hh:mm offset) for most dates but Unix seconds for some (transactionDate); both forms are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CleengDateTime {
         DateTime(::chrono::DateTime<::chrono::offset::Utc>),
@@ -111,14 +101,9 @@ pub mod types {
         }
     }
     ///An amount or rate in major units. Older payloads send a JSON number (5.25), newer ones a decimal string ("10.0000"); both forms are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CleengDecimal {
         Double(f64),
@@ -138,14 +123,9 @@ pub mod types {
         }
     }
     ///An id that Cleeng's documentation shows sometimes as a JSON integer and sometimes as a numeric string (e.g. subscriptionId); both forms are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum CleengId {
         Int64(i64),
@@ -165,14 +145,8 @@ pub mod types {
         }
     }
     ///data of customerConsentUpdated: a customer changed a consent. Seen only in an older, truncated example; more fields may follow.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerConsentUpdatedData {
         #[serde(
@@ -197,14 +171,8 @@ pub mod types {
         }
     }
     ///data of customerRegistered: a new customer signed up, or an existing Cleeng customer bought from this publisher for the first time.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerRegisteredData {
         #[serde(
@@ -230,14 +198,8 @@ pub mod types {
         }
     }
     ///data of customerRequestedPasswordReset. Only passwordResetUrl is known; other fields are not published.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CustomerRequestedPasswordResetData {
         ///Link the customer follows to set a new password (a URL carrying a reset token).
@@ -253,14 +215,8 @@ pub mod types {
         }
     }
     ///The event types of one domain (subscription, pass, offer ...).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EventTypeGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -274,14 +230,8 @@ pub mod types {
         }
     }
     ///One subscribable event type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EventTypeInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,13 +246,8 @@ pub mod types {
         }
     }
     ///Event types grouped by domain.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EventTypeList {
         pub data: ::std::vec::Vec<EventTypeGroup>,
@@ -313,14 +258,8 @@ pub mod types {
         }
     }
     ///data of inappPurchaseSyncResult (Cleeng calls it WebhookSynchronizationStatus): final outcome of an Apple StoreKit 2 or Google Play purchase sync or transfer. Apple purchases carry transactionId and originalTransactionId, Google Play ones purchaseToken and packageName.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct InappPurchaseSyncResultData {
         ///Whether the customer is entitled to the offer.
@@ -383,14 +322,9 @@ pub mod types {
         }
     }
     ///data of inappPurchaseValidationFailed (not sent for Apple StoreKit 2). The documented example is cut off; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct InappPurchaseValidationFailedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -419,14 +353,8 @@ pub mod types {
         }
     }
     ///data of inappPurchaseValidationSucceeded (not sent for Apple StoreKit 2). ids come as a string or an integer, dates as ISO-8601 or Unix seconds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct InappPurchaseValidationSucceededData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -515,9 +443,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum InappPurchaseValidationSucceededDataResult {
         SubscriptionSynchronized,
@@ -571,14 +499,8 @@ pub mod types {
         }
     }
     ///data of offerCreated. The offer id comes without a country suffix here.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferCreatedData {
         #[serde(
@@ -598,14 +520,8 @@ pub mod types {
         }
     }
     ///data of offerDeactivated.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferDeactivatedData {
         #[serde(
@@ -625,14 +541,8 @@ pub mod types {
         }
     }
     ///data of offerPriceChanged.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferPriceChangedData {
         #[serde(
@@ -652,14 +562,8 @@ pub mod types {
         }
     }
     ///data of offerUpdated (title, description, trial, event dates ... changed).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OfferUpdatedData {
         #[serde(
@@ -679,14 +583,8 @@ pub mod types {
         }
     }
     ///data of passCreated. Dates come as ISO-8601 or Unix seconds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassCreatedData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -729,14 +627,8 @@ pub mod types {
         }
     }
     ///data of passExpirationChanged. Dates come as ISO-8601 or Unix seconds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassExpirationChangedData {
         #[serde(
@@ -781,14 +673,8 @@ pub mod types {
         }
     }
     ///data of passTerminated.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PassTerminatedData {
         #[serde(
@@ -823,14 +709,9 @@ pub mod types {
         }
     }
     ///data of paymentDetailsDeactivated: stored payment details were deactivated. Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PaymentDetailsDeactivatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -859,14 +740,9 @@ pub mod types {
         }
     }
     ///data of refundPayment: the payment connector should refund a payment. Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RefundPaymentData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -895,14 +771,9 @@ pub mod types {
         }
     }
     ///Per-endpoint retry settings. Cleeng documents that retries are configurable but not the fields of this object, so it is kept as free-form JSON (inferred key name).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RetryPolicy(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -931,14 +802,9 @@ pub mod types {
         }
     }
     ///data of subscriptionCreated (e.g. after a successful in-app validation). Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionCreatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -967,14 +833,8 @@ pub mod types {
         }
     }
     ///data of subscriptionReadyForPaymentAuthorisation: a recurring payment should be authorised now. subscriptionId comes as a string or an integer, dates as ISO-8601 or Unix seconds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentAuthorisationData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1050,14 +910,8 @@ pub mod types {
         }
     }
     ///data of subscriptionReadyForPaymentCapture: an authorised payment should be captured now. The documented example is cut short; the remaining keys are assumed to match the authorisation topic. subscriptionId comes as a string or an integer, dates as ISO-8601 or Unix seconds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionReadyForPaymentCaptureData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1134,14 +988,9 @@ pub mod types {
         }
     }
     ///data of subscriptionReadyForTermination: the connector should terminate a subscription. Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionReadyForTerminationData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1170,14 +1019,9 @@ pub mod types {
         }
     }
     ///data of subscriptionSwitchCancelled: a pending switch was cancelled. Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionSwitchCancelledData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1206,14 +1050,9 @@ pub mod types {
         }
     }
     ///data of subscriptionTerminated (e.g. the old subscription after an in-app transfer). Payload fields are not published; kept as free-form JSON.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubscriptionTerminatedData(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1242,14 +1081,8 @@ pub mod types {
         }
     }
     ///data of transactionCreated: a payment was taken (first or recurring). Two documented shapes: older payloads carry offerPrice/offerCurrency as a number, newer ones tax details as decimal strings and transactionDate in Unix seconds; amounts and dates accept both forms.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TransactionCreatedData {
         #[serde(
@@ -1363,13 +1196,8 @@ pub mod types {
         }
     }
     ///A webhook endpoint as returned by reads (no secret). Field names partly inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpoint {
         #[serde(
@@ -1413,13 +1241,8 @@ pub mod types {
         }
     }
     ///Body for creating an endpoint (field names inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointCreate {
         ///Event types (topics) to subscribe to.
@@ -1446,13 +1269,8 @@ pub mod types {
         }
     }
     ///Endpoints in a data envelope (envelope inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointList {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
@@ -1463,13 +1281,8 @@ pub mod types {
         }
     }
     ///One page of endpoints. Cursor pagination is documented; the key names data and nextCursor are inferred. No next cursor means the last page.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointPage {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
@@ -1486,13 +1299,8 @@ pub mod types {
         }
     }
     ///One endpoint in a data envelope (envelope inferred from the event-type listing).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointResponse {
         pub data: WebhookEndpoint,
@@ -1512,9 +1320,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum WebhookEndpointStatus {
         #[serde(rename = "active")]
@@ -1563,14 +1371,8 @@ pub mod types {
         }
     }
     ///Partial update; send only the fields to change. id, signing and createdAt are immutable and must not be sent. Field names inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointUpdate {
         #[serde(
@@ -1597,13 +1399,8 @@ pub mod types {
         }
     }
     ///A webhook endpoint as returned by create and rotate, including the plaintext signing secret under signing.secret (location inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointWithSecret {
         #[serde(
@@ -1643,13 +1440,8 @@ pub mod types {
         }
     }
     ///One endpoint with its signing secret, in a data envelope (envelope inferred).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEndpointWithSecretResponse {
         pub data: WebhookEndpointWithSecret,
@@ -1660,13 +1452,8 @@ pub mod types {
         }
     }
     ///Body of every webhook delivery (HTTP POST, JSON). The shape of data depends on topic; x-cleeng-topics maps each topic to its data schema. No event id or timestamp is sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookEnvelope {
         ///Publisher id the event belongs to (same value as publisherId).
@@ -1683,14 +1470,9 @@ pub mod types {
         }
     }
     ///Signing settings of an endpoint as returned by reads. Immutable; the secret itself is never included here. Contents are not documented (free-form JSON).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookSigning(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1719,13 +1501,8 @@ pub mod types {
         }
     }
     ///Signing settings returned by create and rotate, carrying the plaintext secret. Key names inferred.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct WebhookSigningWithSecret {
         ///Signature algorithm (HMAC-SHA256 per Cleeng's guide; key name inferred).

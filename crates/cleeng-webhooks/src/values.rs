@@ -108,6 +108,7 @@ impl serde::Serialize for CleengId {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for CleengId {
     fn schema_name() -> String {
         "CleengId".into()
@@ -213,6 +214,7 @@ impl serde::Serialize for Timestamp {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Timestamp {
     fn schema_name() -> String {
         "Timestamp".into()
@@ -384,6 +386,7 @@ impl serde::Serialize for Decimal {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Decimal {
     fn schema_name() -> String {
         "Decimal".into()

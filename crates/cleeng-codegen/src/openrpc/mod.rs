@@ -45,6 +45,7 @@ pub fn generate_from(family: Family, path: &str, bytes: &[u8]) -> Result<Generat
         message: e.to_string(),
     })?;
     crate::enums::open_string_enums(&mut file);
+    crate::derives::gate_json_schema(&mut file);
     let count = crate::generate::count_types(&file);
     let body = prettyplease::unparse(&file);
     let stamp = header::render(path, &sha256_hex(bytes), PROGENITOR_VERSION);
