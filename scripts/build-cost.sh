@@ -271,9 +271,9 @@ EOF
 //! The same service by hand: reqwest + serde + tokio with the same TLS choice ($tls).
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Subscription { id: i64, offer_id: String, status: String, expires_at: Option<i64> }
+struct Subscription { id: Option<i64>, offer_id: Option<String>, status: Option<String>, date_to: Option<i64> }
 #[derive(Debug, serde::Deserialize)]
-struct List { items: Vec<Subscription> }
+struct List { data: Vec<Subscription> }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
