@@ -32,6 +32,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
@@ -199,6 +203,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         ///Where the user enters the code.
         #[serde(
@@ -245,6 +253,10 @@ pub mod types {
         #[serde(
             rename = "expiresIn",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_in: ::std::option::Option<i64>,
         ///Token for getting a new JWT.
@@ -300,6 +312,7 @@ pub mod types {
     pub struct GenerateDeviceCodeRequest {
         ///Your Cleeng publisher id (1 to 999999999).
         #[serde(rename = "broadcasterId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub broadcaster_id: i32,
         ///Unique identifier of the requesting device.
         #[serde(rename = "deviceId")]

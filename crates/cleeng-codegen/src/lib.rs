@@ -29,6 +29,7 @@ pub mod family;
 pub mod generate;
 pub mod glue;
 pub mod header;
+pub mod lenient;
 pub mod mocks;
 pub mod normalize;
 pub mod setters;

@@ -338,7 +338,7 @@ pub mod types {
         ///Unix seconds.
         #[serde(
             rename = "attemptRestrictedTo",
-            deserialize_with = "::std::option::Option::deserialize"
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub attempt_restricted_to: ::std::option::Option<i64>,
     }
@@ -363,11 +363,16 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub attempt_rejections: ::std::collections::HashMap<::std::string::String, i64>,
         ///Unix seconds.
         #[serde(
             rename = "attemptRestrictedTo",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub attempt_restricted_to: ::std::option::Option<i64>,
     }
@@ -423,6 +428,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct BillingCycle {
         ///Units per cycle, e.g. month x 3.
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub amount: i32,
         ///season needs a seasonGroupId on the offer.
         #[serde(rename = "periodUnit")]
@@ -517,6 +523,7 @@ pub mod types {
     pub struct Campaign {
         pub constraints: CampaignConstraints,
         ///Rate from 0.01 to 1 (0.1 = 10%).
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub discount: f64,
         pub name: ::std::string::String,
         pub status: CampaignStatus,
@@ -786,12 +793,13 @@ pub mod types {
         )]
         pub external_payment_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "orderId")]
-        pub order_id: FlexibleId,
+        pub order_id: ::cleeng_runtime::CleengId,
         #[serde(
             rename = "paymentDetails",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_details: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -801,7 +809,7 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub payment_details_id: ::std::option::Option<FlexibleId>,
+        pub payment_details_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(rename = "paymentOperation")]
         pub payment_operation: CleengManagedPaymentPaymentOperation,
         #[serde(
@@ -820,7 +828,7 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<FlexibleId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
     }
     impl CleengManagedPayment {
         pub fn builder() -> builder::CleengManagedPayment {
@@ -1059,13 +1067,17 @@ pub mod types {
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         ///A string here but an integer in the update body; both are accepted.
         #[serde(
             rename = "lastLoginDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_login_date: ::std::option::Option<FlexibleId>,
+        pub last_login_date: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1129,6 +1141,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(
             rename = "externalId",
@@ -1178,6 +1191,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(
             rename = "externalId",
@@ -1193,6 +1207,10 @@ pub mod types {
         #[serde(
             rename = "lastLoginDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub last_login_date: ::std::option::Option<i64>,
         #[serde(
@@ -1650,12 +1668,15 @@ pub mod types {
         pub authorized_first: bool,
         ///Hours (name inferred); default 2.
         #[serde(rename = "gracePeriod")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub grace_period: i32,
         ///Hours relative to the due date (negative = during the grace period); default [72, 48, 24, 0].
         #[serde(rename = "paymentAttempts")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::numbers")]
         pub payment_attempts: ::std::vec::Vec<i32>,
         ///Payment method the settings belong to (name inferred).
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
     }
     impl DunningActionSettings {
@@ -1761,6 +1782,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -1785,6 +1810,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct EntitlementDuration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<i32>,
         #[serde(
             rename = "periodUnit",
@@ -2043,9 +2072,11 @@ pub mod types {
     pub struct Event {
         ///Unix seconds.
         #[serde(rename = "endsAt")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub ends_at: i64,
         ///Unix seconds.
         #[serde(rename = "startsAt")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub starts_at: i64,
         ///IANA name, e.g. Europe/Amsterdam.
         pub timezone: ::std::string::String,
@@ -2070,10 +2101,18 @@ pub mod types {
             rename = "endsAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub ends_at: ::std::option::Option<i64>,
         #[serde(
             rename = "startsAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub starts_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2098,15 +2137,18 @@ pub mod types {
         pub country: ::std::option::Option<::std::string::String>,
         pub currency: ExternalPaymentCurrency,
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         #[serde(rename = "externalPaymentId")]
         pub external_payment_id: ExternalPaymentExternalPaymentId,
         ///Amount without tax.
         #[serde(rename = "netAmount")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub net_amount: f64,
         #[serde(rename = "offerId")]
         pub offer_id: ::std::string::String,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
         #[serde(
             rename = "rejectedReason",
@@ -2119,10 +2161,10 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<FlexibleId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "taxAmount",
-            deserialize_with = "::std::option::Option::deserialize"
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub tax_amount: ::std::option::Option<f64>,
     }
@@ -2389,33 +2431,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Numeric id that Cleeng documents as an integer in some places and as a string in others; either form is accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum FlexibleId {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for FlexibleId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for FlexibleId {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     ///Subscriptions only; at least 4 days in production.
     #[derive(
         ::serde::Deserialize,
@@ -2426,6 +2441,7 @@ pub mod types {
     )]
     #[non_exhaustive]
     pub struct FreeTrial {
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub duration: i32,
         #[serde(rename = "type")]
         pub type_: FreeTrialType,
@@ -2507,6 +2523,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct FreeTrialUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub duration: ::std::option::Option<i32>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<FreeTrialUpdateType>,
@@ -2735,6 +2755,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct GeoRestrictionUpdate {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub countries: ::std::vec::Vec<GeoRestrictionUpdateCountriesItem>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<GeoRestrictionUpdateType>,
@@ -2961,6 +2982,10 @@ pub mod types {
         )]
         pub delivery_details: ::std::option::Option<GiftDeliveryDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -2972,11 +2997,19 @@ pub mod types {
             rename = "redeemedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub redeemed_at: ::std::option::Option<i64>,
         ///Unix seconds.
         #[serde(
             rename = "sentAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub sent_at: ::std::option::Option<i64>,
     }
@@ -3066,7 +3099,7 @@ pub mod types {
         ///Unix seconds.
         #[serde(
             rename = "deliveryDate",
-            deserialize_with = "::std::option::Option::deserialize"
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub delivery_date: ::std::option::Option<i64>,
         #[serde(
@@ -3174,6 +3207,10 @@ pub mod types {
             rename = "redeemerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub redeemer_id: ::std::option::Option<i64>,
     }
     impl GiftRedeem {
@@ -3217,6 +3254,10 @@ pub mod types {
         #[serde(
             rename = "extendedSubscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub extended_subscription_id: ::std::option::Option<i64>,
         #[serde(
@@ -3494,6 +3535,10 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub created_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -3532,6 +3577,7 @@ pub mod types {
         )]
         pub image_url: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub localizations: ::std::vec::Vec<OfferLocalization>,
         ///Long offer id, e.g. S123123123_US.
         #[serde(
@@ -3553,6 +3599,10 @@ pub mod types {
             rename = "sessionsLimit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub sessions_limit: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<OfferTags>,
@@ -3565,11 +3615,19 @@ pub mod types {
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub updated_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
         ///Resource version number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub version: ::std::option::Option<i64>,
     }
     impl Offer {
@@ -3628,6 +3686,7 @@ pub mod types {
         pub image_url: ::std::option::Option<OfferCreateImageUrl>,
         ///Localizations to create with the offer (item shape inferred to match create localization).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub localizations: ::std::vec::Vec<OfferLocalizationCreate>,
         pub price: PriceCreate,
         ///Needed when billingCycle.periodUnit is season.
@@ -3639,6 +3698,10 @@ pub mod types {
         #[serde(
             rename = "sessionsLimit",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub sessions_limit: ::std::option::Option<::std::num::NonZeroU32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3868,6 +3931,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
     }
     impl OfferEntitlement {
@@ -3953,6 +4020,10 @@ pub mod types {
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
     }
@@ -4486,6 +4557,10 @@ pub mod types {
         #[serde(
             rename = "maxBillingCycles",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub max_billing_cycles: ::std::option::Option<i32>,
     }
@@ -5077,21 +5152,29 @@ pub mod types {
             rename = "couponId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub coupon_id: ::std::option::Option<FlexibleId>,
+        pub coupon_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Unix seconds.
         #[serde(
             rename = "expirationDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expiration_date: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -5101,6 +5184,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
@@ -5112,6 +5199,10 @@ pub mod types {
             rename = "publisherId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub publisher_id: ::std::option::Option<i64>,
         #[serde(
             rename = "requiredPaymentDetails",
@@ -5122,10 +5213,18 @@ pub mod types {
             rename = "taxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub tax_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "totalPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_price: ::std::option::Option<f64>,
     }
@@ -5166,6 +5265,7 @@ pub mod types {
         ///ISO 4217.
         pub currency: ::std::string::String,
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///Customer IP; needed when currency or country is missing (name inferred).
         #[serde(
@@ -5191,6 +5291,10 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         ///e.g. recurring-payment; together with subscriptionId.
         #[serde(
@@ -5203,7 +5307,7 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<FlexibleId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Rate as a decimal string, e.g. "0.23" (name inferred).
         #[serde(
             rename = "taxRate",
@@ -5237,30 +5341,54 @@ pub mod types {
             rename = "customerServiceFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_service_fee: ::std::option::Option<f64>,
         #[serde(
             rename = "discountAmount",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub discount_amount: ::std::option::Option<f64>,
         #[serde(
             rename = "discountedPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discounted_price: ::std::option::Option<f64>,
         #[serde(
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub offer_price: ::std::option::Option<f64>,
         #[serde(
             rename = "paymentMethodFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_fee: ::std::option::Option<f64>,
         #[serde(
             rename = "taxValue",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub tax_value: ::std::option::Option<f64>,
     }
@@ -5299,6 +5427,10 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
     }
     impl OrderUpdate {
@@ -5321,11 +5453,19 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         ///Unix seconds; null means it never expires.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
@@ -5359,10 +5499,18 @@ pub mod types {
             rename = "passId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub pass_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
@@ -5391,11 +5539,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct PassCreate {
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///Unix seconds; null = never expires; omitted = computed from the offer.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
         ///Unique per payment method.
@@ -5414,8 +5567,13 @@ pub mod types {
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_id: ::std::option::Option<i64>,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
     }
     impl PassCreate {
@@ -5499,8 +5657,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct PassLink {
         ///Unix seconds.
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub date: i64,
         #[serde(rename = "passId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub pass_id: i64,
         pub reason: ::std::string::String,
     }
@@ -5676,12 +5836,17 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "externalProperties",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_properties: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -5711,6 +5876,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(rename = "resetUrl")]
         pub reset_url: ::std::string::String,
@@ -5732,12 +5901,20 @@ pub mod types {
     #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "couponCodeId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub coupon_code_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5746,10 +5923,18 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "customerServiceFee",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_service_fee: ::std::option::Option<f64>,
         #[serde(
@@ -5762,11 +5947,16 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub gateway_specific_params: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -5782,10 +5972,18 @@ pub mod types {
             rename = "orderId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub order_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_details_id: ::std::option::Option<i64>,
         #[serde(
@@ -5801,6 +5999,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodFee",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_fee: ::std::option::Option<f64>,
         #[serde(
@@ -5824,10 +6026,18 @@ pub mod types {
             rename = "taxValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub tax_value: ::std::option::Option<f64>,
         #[serde(
             rename = "totalAmount",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_amount: ::std::option::Option<f64>,
     }
@@ -5903,8 +6113,9 @@ pub mod types {
         ///true when tied to an externally-managed subscription.
         pub bound: bool,
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::optional_number")]
         pub id: ::std::option::Option<i64>,
         ///e.g. adyen, paypal, roku, amazon, android, apple.
         #[serde(rename = "paymentGateway")]
@@ -5914,7 +6125,7 @@ pub mod types {
         pub payment_method: ::std::string::String,
         #[serde(
             rename = "paymentMethodId",
-            deserialize_with = "::std::option::Option::deserialize"
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(rename = "paymentMethodSpecificParams")]
@@ -5923,6 +6134,7 @@ pub mod types {
             ::serde_json::Value,
         >,
         #[serde(rename = "subscriptionIds")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::numbers")]
         pub subscription_ids: ::std::vec::Vec<i64>,
         ///Gateway recurring token.
         pub token: ::cleeng_runtime::Secret,
@@ -5945,14 +6157,17 @@ pub mod types {
         #[serde(default = "defaults::default_bool::<true>")]
         pub active: bool,
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: ::std::num::NonZeroU64,
         #[serde(
             rename = "paymentMethodSpecificParams",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_method_specific_params: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -6004,6 +6219,10 @@ pub mod types {
             rename = "feeRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub fee_rate: ::std::option::Option<f64>,
         ///Gateway settings (an array in S2's response, an object in its request).
         #[serde(
@@ -6014,6 +6233,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub handler: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "isExternalPayment",
@@ -6067,6 +6290,7 @@ pub mod types {
             rename = "feeRate",
             default = "defaults::payment_method_create_fee_rate"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub fee_rate: f64,
         #[serde(
             rename = "gatewayParameters",
@@ -6571,12 +6795,17 @@ pub mod types {
             rename = "orderId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub order_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentDetails",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_details: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -6597,6 +6826,10 @@ pub mod types {
         #[serde(
             rename = "refundedAmount",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub refunded_amount: ::std::option::Option<f64>,
         ///Needed with refunded.
@@ -6818,9 +7051,11 @@ pub mod types {
     #[non_exhaustive]
     pub struct Price {
         ///Major currency units.
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub amount: f64,
         pub currency: PriceCurrency,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub rules: ::std::vec::Vec<PriceRule>,
         #[serde(rename = "taxIncluded")]
         pub tax_included: bool,
@@ -6840,9 +7075,11 @@ pub mod types {
     )]
     #[non_exhaustive]
     pub struct PriceCreate {
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub amount: f64,
         pub currency: PriceCreateCurrency,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub rules: ::std::vec::Vec<PriceRule>,
     }
     impl PriceCreate {
@@ -6994,11 +7231,14 @@ pub mod types {
     )]
     #[non_exhaustive]
     pub struct PriceRule {
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub amount: f64,
         ///Unix seconds.
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub from: i64,
         pub name: ::std::string::String,
         ///Unix seconds.
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub to: i64,
     }
     impl PriceRule {
@@ -7018,8 +7258,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct PriceUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub rules: ::std::vec::Vec<PriceRule>,
     }
     impl PriceUpdate {
@@ -7108,8 +7353,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct RenewalCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<::std::num::NonZeroU64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub completed: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unit: ::std::option::Option<RenewalCycleUnit>,
@@ -7203,10 +7456,13 @@ pub mod types {
     pub struct Season {
         ///Unix seconds.
         #[serde(rename = "endDate")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub end_date: i64,
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub id: i64,
         ///Unix seconds.
         #[serde(rename = "startDate")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub start_date: i64,
     }
     impl Season {
@@ -7226,9 +7482,11 @@ pub mod types {
     pub struct SeasonDates {
         ///Unix seconds.
         #[serde(rename = "endDate")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub end_date: i64,
         ///Unix seconds.
         #[serde(rename = "startDate")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub start_date: i64,
     }
     impl SeasonDates {
@@ -7362,17 +7620,29 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         ///Period start, Unix seconds.
         #[serde(
             rename = "dateFrom",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub date_from: ::std::option::Option<i64>,
         ///Period end, Unix seconds.
         #[serde(
             rename = "dateTo",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub date_to: ::std::option::Option<i64>,
         #[serde(
@@ -7383,6 +7653,10 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "inTrial",
@@ -7414,6 +7688,10 @@ pub mod types {
             rename = "nextPaymentActionDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub next_payment_action_date: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -7436,6 +7714,10 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_details_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentGateway",
@@ -7445,6 +7727,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         ///Id of a pending switch (UUID).
@@ -7456,6 +7742,10 @@ pub mod types {
         #[serde(
             rename = "publisherId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub publisher_id: ::std::option::Option<i64>,
         #[serde(
@@ -7483,6 +7773,10 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_id: ::std::option::Option<i64>,
         ///Why the subscription ended. policyViolation is accepted by the terminate call, so it is listed here too; other new values decode as unknown.
         #[serde(
@@ -7493,6 +7787,10 @@ pub mod types {
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub user_id: ::std::option::Option<i64>,
     }
@@ -7604,10 +7902,18 @@ pub mod types {
             rename = "discountRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discount_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "usageLeft",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub usage_left: ::std::option::Option<i64>,
     }
@@ -7627,11 +7933,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct SubscriptionCreate {
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///Unix seconds; default is now plus one offer cycle.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
         ///Unique per payment method.
@@ -7654,8 +7965,13 @@ pub mod types {
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_id: ::std::option::Option<i64>,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
     }
     impl SubscriptionCreate {
@@ -7767,6 +8083,10 @@ pub mod types {
     pub struct SubscriptionLink {
         ///Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub date: ::std::option::Option<i64>,
         ///transfer or revival.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7774,6 +8094,10 @@ pub mod types {
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub subscription_id: ::std::option::Option<i64>,
     }
@@ -7794,6 +8118,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub data: ::std::vec::Vec<Subscription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -7882,11 +8207,16 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::numbers")]
         pub failed_resumes: ::std::vec::Vec<i64>,
         ///Unix seconds; in the future while scheduled.
         #[serde(
             rename = "pauseDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub pause_date: ::std::option::Option<i64>,
         ///Unix seconds.
@@ -7894,11 +8224,19 @@ pub mod types {
             rename = "requestedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub requested_at: ::std::option::Option<i64>,
         ///Unix seconds.
         #[serde(
             rename = "resumeDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub resume_date: ::std::option::Option<i64>,
     }
@@ -7921,6 +8259,7 @@ pub mod types {
         pub pause_date: SubscriptionPauseRequestPauseDate,
         ///Up to the offer's pause.maxBillingCycles.
         #[serde(rename = "resumesAfterBillingCycles")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub resumes_after_billing_cycles: ::std::num::NonZeroU32,
     }
     impl SubscriptionPauseRequest {
@@ -8004,10 +8343,18 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_id: ::std::option::Option<::std::num::NonZeroU64>,
     }
@@ -8028,11 +8375,16 @@ pub mod types {
     pub struct SubscriptionRevive {
         ///New expiry, Unix seconds.
         #[serde(rename = "expirationDate")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub expiration_date: i64,
         ///Optional payment id (name inferred).
         #[serde(
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_id: ::std::option::Option<i64>,
     }
@@ -8358,6 +8710,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         ///Externally-managed subscriptions only (name inferred).
         #[serde(
@@ -8370,6 +8726,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_properties: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -8382,6 +8739,10 @@ pub mod types {
         #[serde(
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_details_id: ::std::option::Option<i64>,
         ///Use the activate, cancel and terminate calls instead.
@@ -8633,10 +8994,18 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub created_at: ::std::option::Option<i64>,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8654,6 +9023,10 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_id: ::std::option::Option<i64>,
         #[serde(
             rename = "toOfferId",
@@ -8664,6 +9037,10 @@ pub mod types {
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub updated_at: ::std::option::Option<i64>,
     }
@@ -8684,8 +9061,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub available: ::std::vec::Vec<SwitchOption>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub unavailable: ::std::vec::Vec<SwitchOption>,
         #[serde(
             rename = "unavailableReason",
@@ -8738,6 +9117,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "fromOfferId",
@@ -8748,6 +9131,10 @@ pub mod types {
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub subscription_id: ::std::option::Option<i64>,
         ///upgrade or downgrade; unspecified only for externally-managed subscriptions.
@@ -8974,6 +9361,10 @@ pub mod types {
             rename = "nextPaymentPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub next_payment_price: ::std::option::Option<f64>,
         ///From the MediaStore twin.
         #[serde(
@@ -8993,6 +9384,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub period: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<SwitchOptionReason>,
@@ -9123,6 +9518,10 @@ pub mod types {
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_id: ::std::option::Option<i64>,
         ///cancelled (pending switch) or finished (externally-managed subscriptions only).
         pub status: SwitchUpdateStatus,
@@ -9204,6 +9603,7 @@ pub mod types {
     pub struct TransferRequest {
         ///Target customer.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
     }
     impl TransferRequest {
@@ -9521,6 +9921,7 @@ pub mod types {
     pub struct WebhookEndpointConfig {
         ///Deliver only events matching every filter (today only paymentMethodId).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub filters: ::std::vec::Vec<WebhookFilter>,
         ///Delivery retry settings.
         #[serde(
@@ -9528,6 +9929,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub retry_policy: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Endpoint that receives the deliveries.
         pub url: ::std::string::String,
@@ -9570,6 +9972,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct WebhookFilterOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub value: ::std::option::Option<i64>,
     }
     impl WebhookFilterOptions {
@@ -10372,13 +10778,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            order_id: ::std::result::Result<super::FlexibleId, ::std::string::String>,
+            order_id: ::std::result::Result<
+                ::cleeng_runtime::CleengId,
+                ::std::string::String,
+            >,
             payment_details: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             payment_details_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             payment_operation: ::std::result::Result<
@@ -10398,7 +10807,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
         }
@@ -10436,7 +10845,7 @@ pub mod types {
             }
             pub fn order_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::FlexibleId>,
+                T: ::std::convert::TryInto<::cleeng_runtime::CleengId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.order_id = value
@@ -10464,7 +10873,9 @@ pub mod types {
             }
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_details_id = value
@@ -10532,7 +10943,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -10609,7 +11022,7 @@ pub mod types {
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             last_login_date: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
@@ -10736,7 +11149,9 @@ pub mod types {
             }
             pub fn last_login_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_login_date = value
@@ -11900,7 +12315,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             tax_amount: ::std::result::Result<
@@ -12046,7 +12461,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -14857,7 +15274,7 @@ pub mod types {
                 ::std::string::String,
             >,
             coupon_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -14865,7 +15282,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             expiration_date: ::std::result::Result<
@@ -14964,7 +15381,9 @@ pub mod types {
             }
             pub fn coupon_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.coupon_id = value
@@ -14988,7 +15407,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -15205,7 +15626,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             tax_rate: ::std::result::Result<
@@ -15395,7 +15816,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -23922,7 +24345,7 @@ pub mod builder {
         client: &'a super::Client,
         customer_id: Result<i64, String>,
         status: Result<Option<types::SwitchStatus>, String>,
-        subscription_id: Result<Option<types::FlexibleId>, String>,
+        subscription_id: Result<Option<::cleeng_runtime::CleengId>, String>,
     }
     impl<'a> ListSwitches<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -23958,9 +24381,9 @@ pub mod builder {
         }
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FlexibleId>,
+            V: std::convert::TryInto<::cleeng_runtime::CleengId>,
             <V as ::std::convert::TryInto<
-                types::FlexibleId,
+                ::cleeng_runtime::CleengId,
             >>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value

@@ -426,7 +426,7 @@ pub mod operations {
         }
         pub fn subscription_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::FlexibleId>>,
+            T: Into<Option<&'a ::cleeng_runtime::CleengId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("subscriptionId", value.to_string()))

@@ -303,6 +303,7 @@ pub mod types {
     pub struct AppleSk2ValidationRequest {
         ///Cleeng customer id.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///Customer IP address.
         #[serde(
@@ -380,6 +381,7 @@ pub mod types {
     pub struct GooglePlayPurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub cleeng_customer_id: i64,
         ///Android application id, e.g. com.example.app.
         #[serde(rename = "packageName")]
@@ -553,6 +555,10 @@ pub mod types {
     pub struct RokuOrder {
         ///Price of one item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         ///Roku product code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -565,9 +571,17 @@ pub mod types {
         pub purchase_id: ::std::option::Option<::std::string::String>,
         ///Quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub qty: ::std::option::Option<i64>,
         ///Total including tax.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub total: ::std::option::Option<f64>,
     }
     impl RokuOrder {
@@ -622,6 +636,7 @@ pub mod types {
         pub custom_id: ::std::string::String,
         ///Cleeng customer id.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///invoiceId from the Samsung purchase; basis of the validation.
         #[serde(rename = "invoiceId")]
@@ -650,6 +665,7 @@ pub mod types {
     pub struct Sk2PurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub cleeng_customer_id: i64,
         ///Customer IPv4 address.
         #[serde(

@@ -36,6 +36,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub browser_info: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(
             rename = "customerIP",
@@ -53,6 +54,7 @@ pub mod types {
         >,
         ///The publisher's Adyen payment method the customer chose.
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
         #[serde(rename = "returnUrl")]
         pub return_url: ::std::string::String,
@@ -262,6 +264,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub browser_info: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///reCAPTCHA token.
         #[serde(
@@ -281,6 +284,7 @@ pub mod types {
         )]
         pub enable3_ds_redirect_flow: ::std::option::Option<bool>,
         #[serde(rename = "orderId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub order_id: i64,
         ///Page origin, needed for 3D Secure.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -461,6 +465,10 @@ pub mod types {
             rename = "orderId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub order_id: ::std::option::Option<i64>,
     }
     impl AdyenPaymentMethodsRequest {
@@ -525,6 +533,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub allowed_payment_methods: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<AdyenPaymentSessionAmount>,
@@ -533,6 +542,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub blocked_payment_methods: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "countryCode",
@@ -556,6 +566,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_method: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
@@ -596,6 +607,10 @@ pub mod types {
         pub currency: ::std::option::Option<::std::string::String>,
         ///Minor units, as Adyen counts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub value: ::std::option::Option<i64>,
     }
     impl AdyenPaymentSessionAmount {
@@ -619,6 +634,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub filter_payment_methods: ::std::vec::Vec<::std::string::String>,
         ///Adyen payment method types to offer.
         #[serde(
@@ -626,10 +642,15 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub filter_payment_methods_by_type: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "orderId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub order_id: ::std::option::Option<i64>,
         ///Where Adyen sends the customer back after a redirect payment method.
@@ -1003,6 +1024,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         ///Legacy customer token for other Cleeng APIs.
         #[serde(
@@ -1037,6 +1062,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct BillingCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<i32>,
         #[serde(
             rename = "periodUnit",
@@ -1062,6 +1091,10 @@ pub mod types {
     pub struct Campaign {
         ///Fraction from 0.01 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1072,6 +1105,7 @@ pub mod types {
         )]
         pub offer_types: ::std::option::Option<::serde_json::Value>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub offers: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "paymentType",
@@ -1081,6 +1115,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CampaignStatus>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///A number as text, or unlimited.
         #[serde(
@@ -1319,6 +1354,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub values: ::std::vec::Vec<::serde_json::Value>,
     }
     impl CaptureSetting {
@@ -1343,6 +1379,7 @@ pub mod types {
         )]
         pub is_capture_enabled: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub settings: ::std::vec::Vec<CaptureSetting>,
         #[serde(
             rename = "shouldCaptureBeDisplayed",
@@ -1499,6 +1536,7 @@ pub mod types {
         pub currency: ::std::option::Option<::std::string::String>,
         ///The page types it as a string; the official client sends the number from the JWT.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         #[serde(
             rename = "customerIP",
@@ -1516,6 +1554,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
     }
@@ -1660,7 +1702,7 @@ pub mod types {
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<FlexibleId>,
+        pub id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Format not documented.
         #[serde(
             rename = "lastLoginDate",
@@ -1706,8 +1748,12 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub date: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
@@ -1750,6 +1796,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct CustomerConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub consents: ::std::vec::Vec<CustomerConsent>,
     }
     impl CustomerConsentList {
@@ -1777,6 +1824,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "externalPaymentId",
@@ -1797,6 +1848,10 @@ pub mod types {
             rename = "nextPaymentAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub next_payment_at: ::std::option::Option<i64>,
         #[serde(
             rename = "nextPaymentCurrency",
@@ -1806,6 +1861,10 @@ pub mod types {
         #[serde(
             rename = "nextPaymentPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub next_payment_price: ::std::option::Option<f64>,
         #[serde(
@@ -1847,6 +1906,10 @@ pub mod types {
             rename = "startedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub started_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -1854,10 +1917,18 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_id: ::std::option::Option<i64>,
         #[serde(
             rename = "totalPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_price: ::std::option::Option<f64>,
     }
@@ -1882,20 +1953,33 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub failed_resumes: ::std::vec::Vec<::serde_json::Value>,
         #[serde(
             rename = "pauseDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub pause_date: ::std::option::Option<i64>,
         #[serde(
             rename = "requestedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub requested_at: ::std::option::Option<i64>,
         #[serde(
             rename = "resumeDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub resume_date: ::std::option::Option<i64>,
     }
@@ -1941,7 +2025,7 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub payment_details_id: ::std::option::Option<FlexibleId>,
+        pub payment_details_id: ::std::option::Option<::cleeng_runtime::CleengId>,
     }
     impl DeletedPaymentDetails {
         pub fn builder() -> builder::DeletedPaymentDetails {
@@ -1963,6 +2047,10 @@ pub mod types {
         #[serde(
             rename = "deliveryDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub delivery_date: ::std::option::Option<i64>,
         ///Up to 255 characters (not enforced here because responses share this shape).
@@ -1994,6 +2082,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct Duration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<i32>,
         #[serde(
             rename = "periodUnit",
@@ -2025,6 +2117,10 @@ pub mod types {
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
     }
@@ -2103,6 +2199,7 @@ pub mod types {
     pub struct FinalizeAdyenPaymentDetailsRequest {
         ///Drop-in onAdditionalDetails state.data.details.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(
             rename = "paymentData",
@@ -2110,6 +2207,7 @@ pub mod types {
         )]
         pub payment_data: ::std::option::Option<::std::string::String>,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
     }
     impl FinalizeAdyenPaymentDetailsRequest {
@@ -2148,8 +2246,10 @@ pub mod types {
     pub struct FinalizeAdyenPaymentRequest {
         ///Drop-in onAdditionalDetails state.data.details (redirectResult, threeDSResult, ...).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(rename = "orderId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub order_id: i64,
         ///Required when the initial payment returned one.
         #[serde(
@@ -2182,60 +2282,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///An amount Cleeng sends as a number or as a string.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum FlexibleAmount {
-        Number(f64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for FlexibleAmount {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Number(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for FlexibleAmount {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
-    }
-    ///An id Cleeng sends as an integer or as a string, depending on the call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum FlexibleId {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for FlexibleId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for FlexibleId {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     ///`FreeTrial`
     #[derive(
         ::serde::Deserialize,
@@ -2248,6 +2294,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct FreeTrial {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub duration: ::std::option::Option<i32>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<FreeTrialType>,
@@ -2329,6 +2379,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct GeoRestriction {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub countries: ::std::vec::Vec<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -2624,6 +2675,10 @@ pub mod types {
         )]
         pub delivery_details: ::std::option::Option<DeliveryDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
@@ -2634,10 +2689,18 @@ pub mod types {
             rename = "redeemedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub redeemed_at: ::std::option::Option<i64>,
         #[serde(
             rename = "sentAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub sent_at: ::std::option::Option<i64>,
     }
@@ -2660,6 +2723,10 @@ pub mod types {
         #[serde(
             rename = "extendedSubscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub extended_subscription_id: ::std::option::Option<i64>,
         #[serde(
@@ -2735,6 +2802,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct ListCustomerOffersResponseResponseData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub items: ::std::vec::Vec<CustomerOffer>,
     }
     impl ListCustomerOffersResponseResponseData {
@@ -2978,12 +3046,17 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub access_to_tags: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
         #[serde(
             rename = "applicableTaxRate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub applicable_tax_rate: ::std::option::Option<f64>,
         #[serde(
@@ -2994,6 +3067,10 @@ pub mod types {
         #[serde(
             rename = "averageRating",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub average_rating: ::std::option::Option<f64>,
         #[serde(
@@ -3011,7 +3088,7 @@ pub mod types {
             rename = "contentExternalId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub content_external_id: ::std::option::Option<FlexibleId>,
+        pub content_external_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "contentType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3020,6 +3097,10 @@ pub mod types {
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub created_at: ::std::option::Option<i64>,
         #[serde(
@@ -3041,30 +3122,54 @@ pub mod types {
             rename = "customerPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_price_excl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "customerPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_price_incl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "discountPeriods",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discount_periods: ::std::option::Option<i32>,
         #[serde(
             rename = "discountedCustomerPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub discounted_customer_price_excl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "discountedCustomerPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discounted_customer_price_incl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub end_time: ::std::option::Option<i64>,
         ///Unix seconds, sometimes sent as a string.
@@ -3072,15 +3177,23 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<FlexibleId>,
+        pub expires_at: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "freeDays",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub free_days: ::std::option::Option<i32>,
         #[serde(
             rename = "freePeriods",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub free_periods: ::std::option::Option<i32>,
         #[serde(
@@ -3088,6 +3201,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub geo_restriction_countries: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "geoRestrictionEnabled",
@@ -3128,6 +3242,10 @@ pub mod types {
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub offer_price: ::std::option::Option<f64>,
         #[serde(
             rename = "offerTitle",
@@ -3146,10 +3264,18 @@ pub mod types {
             rename = "socialCommissionRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub social_commission_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub start_time: ::std::option::Option<i64>,
         #[serde(
@@ -3166,6 +3292,10 @@ pub mod types {
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub updated_at: ::std::option::Option<i64>,
         #[serde(
@@ -3201,6 +3331,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
     }
     impl OfferEntitlement {
@@ -3223,10 +3357,18 @@ pub mod types {
             rename = "endsAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub ends_at: ::std::option::Option<i64>,
         #[serde(
             rename = "startsAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub starts_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3333,6 +3475,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub geo_restriction: ::std::vec::Vec<GeoRestriction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -3360,6 +3503,10 @@ pub mod types {
         #[serde(
             rename = "maxBillingCycles",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub max_billing_cycles: ::std::option::Option<i32>,
     }
@@ -3527,6 +3674,10 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub created_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -3540,6 +3691,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_properties: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -3554,6 +3706,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub geo_restriction: ::std::vec::Vec<GeoRestriction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub giftable: ::std::option::Option<bool>,
@@ -3571,6 +3724,7 @@ pub mod types {
         )]
         pub image_url: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub localizations: ::std::vec::Vec<OfferLocalization>,
         ///Offer id with the country suffix.
         #[serde(
@@ -3586,8 +3740,13 @@ pub mod types {
             rename = "sessionsLimit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub sessions_limit: ::std::option::Option<i32>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -3596,6 +3755,10 @@ pub mod types {
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub updated_at: ::std::option::Option<i64>,
     }
@@ -3632,7 +3795,7 @@ pub mod types {
             rename = "couponId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub coupon_id: ::std::option::Option<FlexibleId>,
+        pub coupon_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3641,15 +3804,23 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub discount: ::std::option::Option<OrderDiscount>,
         #[serde(
             rename = "expirationDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expiration_date: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub offer: ::std::option::Option<OrderOffer>,
@@ -3662,6 +3833,10 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
             rename = "priceBreakdown",
@@ -3671,6 +3846,10 @@ pub mod types {
         #[serde(
             rename = "publisherId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub publisher_id: ::std::option::Option<i64>,
         #[serde(
@@ -3688,10 +3867,18 @@ pub mod types {
             rename = "taxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub tax_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "totalPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_price: ::std::option::Option<f64>,
     }
@@ -3735,6 +3922,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub periods: ::std::option::Option<i32>,
         ///trial, coupon or empty.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3756,6 +3947,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct OrderIdRequest {
         #[serde(rename = "orderId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub order_id: i64,
     }
     impl OrderIdRequest {
@@ -3779,6 +3971,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -3826,10 +4022,14 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
@@ -3842,6 +4042,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_properties: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -3860,10 +4061,18 @@ pub mod types {
             rename = "passId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub pass_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3888,6 +4097,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct PassList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub items: ::std::vec::Vec<Pass>,
     }
     impl PassList {
@@ -3999,6 +4209,7 @@ pub mod types {
         pub pause_date: PauseDate,
         ///Capped by the offer's pause.maxBillingCycles.
         #[serde(rename = "resumesAfterBillingCycles")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub resumes_after_billing_cycles: ::std::num::NonZeroU32,
     }
     impl PauseSubscriptionRequest {
@@ -4056,6 +4267,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct Payment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -4063,24 +4278,28 @@ pub mod types {
             rename = "couponId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub coupon_id: ::std::option::Option<FlexibleId>,
+        pub coupon_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "customerServiceFee",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_service_fee: ::std::option::Option<f64>,
         #[serde(
             rename = "externalPaymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub external_payment_id: ::std::option::Option<FlexibleId>,
+        pub external_payment_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Shape not documented.
         #[serde(
             rename = "gatewaySpecificParams",
@@ -4088,6 +4307,10 @@ pub mod types {
         )]
         pub gateway_specific_params: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "offerType",
@@ -4098,10 +4321,18 @@ pub mod types {
             rename = "orderId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub order_id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_details_id: ::std::option::Option<i64>,
         #[serde(
@@ -4117,6 +4348,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodFee",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_fee: ::std::option::Option<f64>,
         #[serde(
@@ -4140,10 +4375,18 @@ pub mod types {
             rename = "taxValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub tax_value: ::std::option::Option<f64>,
         #[serde(
             rename = "totalAmount",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_amount: ::std::option::Option<f64>,
     }
@@ -4175,8 +4418,12 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "paymentGateway",
@@ -4191,6 +4438,10 @@ pub mod types {
         #[serde(
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
@@ -4225,6 +4476,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_details: ::std::vec::Vec<PaymentDetail>,
     }
     impl PaymentDetailList {
@@ -4244,6 +4496,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct PaymentMethod {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub id: ::std::option::Option<i64>,
         #[serde(
             rename = "logoUrl",
@@ -4286,8 +4542,13 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub payment_methods: ::std::vec::Vec<PaymentMethod>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub status: ::std::option::Option<i32>,
     }
     impl PaymentMethodList {
@@ -4361,6 +4622,7 @@ pub mod types {
         #[serde(rename = "errorUrl")]
         pub error_url: ::std::string::String,
         #[serde(rename = "paymentMethodId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub payment_method_id: i64,
         #[serde(rename = "successUrl")]
         pub success_url: ::std::string::String,
@@ -4392,6 +4654,7 @@ pub mod types {
         #[serde(rename = "errorUrl")]
         pub error_url: ::std::string::String,
         #[serde(rename = "orderId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub order_id: i64,
         #[serde(rename = "successUrl")]
         pub success_url: ::std::string::String,
@@ -4413,6 +4676,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct Price {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -4444,30 +4711,54 @@ pub mod types {
             rename = "customerServiceFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_service_fee: ::std::option::Option<f64>,
         #[serde(
             rename = "discountAmount",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub discount_amount: ::std::option::Option<f64>,
         #[serde(
             rename = "discountedPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub discounted_price: ::std::option::Option<f64>,
         #[serde(
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub offer_price: ::std::option::Option<f64>,
         #[serde(
             rename = "paymentMethodFee",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_fee: ::std::option::Option<f64>,
         #[serde(
             rename = "taxValue",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub tax_value: ::std::option::Option<f64>,
     }
@@ -4488,12 +4779,24 @@ pub mod types {
     #[non_exhaustive]
     pub struct PriceRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub from: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub to: ::std::option::Option<i64>,
     }
     impl PriceRule {
@@ -4515,6 +4818,10 @@ pub mod types {
         #[serde(
             rename = "broadcasterId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub broadcaster_id: ::std::option::Option<i64>,
         #[serde(
@@ -4553,6 +4860,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct PublisherConsentList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub consents: ::std::vec::Vec<PublisherConsent>,
     }
     impl PublisherConsentList {
@@ -5077,6 +5385,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct RokuOrder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         ///Roku product code (offer id with - instead of _).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5087,8 +5399,16 @@ pub mod types {
         )]
         pub purchase_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub qty: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub total: ::std::option::Option<f64>,
     }
     impl RokuOrder {
@@ -5180,6 +5500,10 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "externalPaymentId",
@@ -5199,6 +5523,10 @@ pub mod types {
         #[serde(
             rename = "nextPaymentPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub next_payment_price: ::std::option::Option<f64>,
         #[serde(
@@ -5235,10 +5563,18 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_id: ::std::option::Option<i64>,
         #[serde(
             rename = "totalPrice",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub total_price: ::std::option::Option<f64>,
     }
@@ -5259,6 +5595,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct SubscriptionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub items: ::std::vec::Vec<Subscription>,
     }
     impl SubscriptionList {
@@ -5280,6 +5617,10 @@ pub mod types {
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub expires_at: ::std::option::Option<i64>,
         #[serde(
@@ -5376,12 +5717,16 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub created_at: ::std::option::Option<i64>,
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub direction: ::std::option::Option<SwitchDirection>,
         #[serde(
@@ -5397,7 +5742,7 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<FlexibleId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "toOfferId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5406,6 +5751,10 @@ pub mod types {
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub updated_at: ::std::option::Option<i64>,
     }
@@ -5426,8 +5775,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct SwitchAvailability {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub available: ::std::vec::Vec<SwitchOption>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub unavailable: ::std::vec::Vec<SwitchOption>,
         #[serde(
             rename = "unavailableReason",
@@ -5528,6 +5879,10 @@ pub mod types {
             rename = "nextPaymentPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub next_payment_price: ::std::option::Option<f64>,
         #[serde(
             rename = "nextPaymentPriceCurrency",
@@ -5544,6 +5899,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub period: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<SwitchReason>,
@@ -5838,22 +6197,24 @@ pub mod types {
             rename = "affiliatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub affiliator_id: ::std::option::Option<FlexibleId>,
+        pub affiliator_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "applicableTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applicable_tax: ::std::option::Option<FlexibleAmount>,
+        pub applicable_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "appliedExchangeRateCustomer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applied_exchange_rate_customer: ::std::option::Option<FlexibleAmount>,
+        pub applied_exchange_rate_customer: ::std::option::Option<
+            ::cleeng_runtime::Decimal,
+        >,
         #[serde(
             rename = "campaignId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub campaign_id: ::std::option::Option<FlexibleId>,
+        pub campaign_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "campaignName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5893,7 +6254,7 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<FlexibleId>,
+        pub customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "customerIpCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5923,7 +6284,7 @@ pub mod types {
             rename = "discountedOfferPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discounted_offer_price: ::std::option::Option<FlexibleAmount>,
+        pub discounted_offer_price: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "distributorCurrency",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5933,7 +6294,7 @@ pub mod types {
             rename = "distributorEarnings",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub distributor_earnings: ::std::option::Option<FlexibleAmount>,
+        pub distributor_earnings: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "offerCurrency",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5953,7 +6314,7 @@ pub mod types {
             rename = "offerPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub offer_price_excl_tax: ::std::option::Option<FlexibleAmount>,
+        pub offer_price_excl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "offerTitle",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5980,12 +6341,12 @@ pub mod types {
             rename = "publisherEarnings",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub publisher_earnings: ::std::option::Option<FlexibleAmount>,
+        pub publisher_earnings: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "publisherId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub publisher_id: ::std::option::Option<FlexibleId>,
+        pub publisher_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "publisherSiteName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6006,7 +6367,7 @@ pub mod types {
             rename = "targetId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_id: ::std::option::Option<FlexibleId>,
+        pub target_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         #[serde(
             rename = "targetType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6016,12 +6377,12 @@ pub mod types {
             rename = "taxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tax_rate: ::std::option::Option<FlexibleAmount>,
+        pub tax_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "totalEarnings",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_earnings: ::std::option::Option<FlexibleAmount>,
+        pub total_earnings: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "transactionCurrency",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6030,6 +6391,10 @@ pub mod types {
         #[serde(
             rename = "transactionDate",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub transaction_date: ::std::option::Option<i64>,
         #[serde(
@@ -6047,26 +6412,26 @@ pub mod types {
             rename = "transactionPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_excl_tax: ::std::option::Option<FlexibleAmount>,
+        pub transaction_price_excl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "transactionPriceInDistributorCurrencyExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transaction_price_in_distributor_currency_excl_tax: ::std::option::Option<
-            FlexibleAmount,
+            ::cleeng_runtime::Decimal,
         >,
         #[serde(
             rename = "transactionPriceInPublisherCurrencyExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transaction_price_in_publisher_currency_excl_tax: ::std::option::Option<
-            FlexibleAmount,
+            ::cleeng_runtime::Decimal,
         >,
         #[serde(
             rename = "transactionPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_incl_tax: ::std::option::Option<FlexibleAmount>,
+        pub transaction_price_incl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
     }
     impl Transaction {
         pub fn builder() -> builder::Transaction {
@@ -6085,6 +6450,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct TransactionList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub items: ::std::vec::Vec<Transaction>,
     }
     impl TransactionList {
@@ -6283,6 +6649,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub external_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(
             rename = "firstName",
@@ -6649,6 +7016,10 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
     }
     impl UpdateOrderRequest {
@@ -6693,6 +7064,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(rename = "newPassword")]
@@ -10451,7 +10826,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             last_login_date: ::std::result::Result<
@@ -10568,7 +10943,9 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10681,7 +11058,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerConsent {
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
@@ -10740,7 +11117,9 @@ pub mod types {
         impl CustomerConsent {
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -11540,7 +11919,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DeletedPaymentDetails {
             payment_details_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
         }
@@ -11554,7 +11933,9 @@ pub mod types {
         impl DeletedPaymentDetails {
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_details_id = value
@@ -14364,7 +14745,7 @@ pub mod types {
                 ::std::string::String,
             >,
             content_external_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -14412,7 +14793,7 @@ pub mod types {
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             free_days: ::std::result::Result<
@@ -14656,7 +15037,9 @@ pub mod types {
             }
             pub fn content_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.content_external_id = value
@@ -14818,7 +15201,9 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -16056,7 +16441,7 @@ pub mod types {
                 ::std::string::String,
             >,
             coupon_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -16068,7 +16453,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             discount: ::std::result::Result<
@@ -16183,7 +16568,9 @@ pub mod types {
             }
             pub fn coupon_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.coupon_id = value
@@ -16219,7 +16606,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -16808,7 +17197,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Pass {
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
@@ -16867,7 +17256,9 @@ pub mod types {
         impl Pass {
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -17363,7 +17754,7 @@ pub mod types {
                 ::std::string::String,
             >,
             coupon_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -17371,7 +17762,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             customer_service_fee: ::std::result::Result<
@@ -17379,7 +17770,7 @@ pub mod types {
                 ::std::string::String,
             >,
             external_payment_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             gateway_specific_params: ::std::result::Result<
@@ -17490,7 +17881,9 @@ pub mod types {
             }
             pub fn coupon_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.coupon_id = value
@@ -17514,7 +17907,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -17540,7 +17935,9 @@ pub mod types {
             }
             pub fn external_payment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_payment_id = value
@@ -17807,7 +18204,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -17887,7 +18284,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -20686,7 +21085,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             direction: ::std::result::Result<
@@ -20706,7 +21105,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             to_offer_id: ::std::result::Result<
@@ -20761,7 +21160,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -20821,7 +21222,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -21514,19 +21917,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Transaction {
             affiliator_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             applicable_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             applied_exchange_rate_customer: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             campaign_name: ::std::result::Result<
@@ -21558,7 +21961,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             customer_ip_country: ::std::result::Result<
@@ -21582,7 +21985,7 @@ pub mod types {
                 ::std::string::String,
             >,
             discounted_offer_price: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             distributor_currency: ::std::result::Result<
@@ -21590,7 +21993,7 @@ pub mod types {
                 ::std::string::String,
             >,
             distributor_earnings: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             offer_currency: ::std::result::Result<
@@ -21606,7 +22009,7 @@ pub mod types {
                 ::std::string::String,
             >,
             offer_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             offer_title: ::std::result::Result<
@@ -21630,11 +22033,11 @@ pub mod types {
                 ::std::string::String,
             >,
             publisher_earnings: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             publisher_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             publisher_site_name: ::std::result::Result<
@@ -21650,7 +22053,7 @@ pub mod types {
                 ::std::string::String,
             >,
             target_id: ::std::result::Result<
-                ::std::option::Option<super::FlexibleId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             target_type: ::std::result::Result<
@@ -21658,11 +22061,11 @@ pub mod types {
                 ::std::string::String,
             >,
             tax_rate: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             total_earnings: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_currency: ::std::result::Result<
@@ -21682,19 +22085,19 @@ pub mod types {
                 ::std::string::String,
             >,
             transaction_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_price_in_distributor_currency_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_price_in_publisher_currency_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_price_incl_tax: ::std::result::Result<
-                ::std::option::Option<super::FlexibleAmount>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -21757,7 +22160,9 @@ pub mod types {
         impl Transaction {
             pub fn affiliator_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.affiliator_id = value
@@ -21769,7 +22174,9 @@ pub mod types {
             }
             pub fn applicable_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.applicable_tax = value
@@ -21783,7 +22190,9 @@ pub mod types {
             }
             pub fn applied_exchange_rate_customer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.applied_exchange_rate_customer = value
@@ -21797,7 +22206,9 @@ pub mod types {
             }
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -21901,7 +22312,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -21979,7 +22392,9 @@ pub mod types {
             }
             pub fn discounted_offer_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.discounted_offer_price = value
@@ -22007,7 +22422,9 @@ pub mod types {
             }
             pub fn distributor_earnings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.distributor_earnings = value
@@ -22059,7 +22476,9 @@ pub mod types {
             }
             pub fn offer_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.offer_price_excl_tax = value
@@ -22137,7 +22556,9 @@ pub mod types {
             }
             pub fn publisher_earnings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.publisher_earnings = value
@@ -22151,7 +22572,9 @@ pub mod types {
             }
             pub fn publisher_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.publisher_id = value
@@ -22201,7 +22624,9 @@ pub mod types {
             }
             pub fn target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_id = value
@@ -22227,7 +22652,9 @@ pub mod types {
             }
             pub fn tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_rate = value
@@ -22239,7 +22666,9 @@ pub mod types {
             }
             pub fn total_earnings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_earnings = value
@@ -22309,7 +22738,9 @@ pub mod types {
             }
             pub fn transaction_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_excl_tax = value
@@ -22326,7 +22757,9 @@ pub mod types {
                 value: T,
             ) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_in_distributor_currency_excl_tax = value
@@ -22343,7 +22776,9 @@ pub mod types {
                 value: T,
             ) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_in_publisher_currency_excl_tax = value
@@ -22357,7 +22792,9 @@ pub mod types {
             }
             pub fn transaction_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FlexibleAmount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_incl_tax = value

@@ -54,7 +54,7 @@ pub use session::{
 };
 
 pub use cleeng_runtime::{
-    ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, CleengId, Decimal, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
     Response, RetryPolicy, Secret, SessionError,
 };
 
@@ -67,6 +67,7 @@ pub mod prelude {
     pub use crate::generated::prelude::*;
     pub use crate::generated::types;
     pub use crate::{
+        CleengId, Decimal,
         Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,
         Session, Tokens,
     };

@@ -31,6 +31,7 @@ mod credentials;
 mod environment;
 mod error;
 pub mod jsonrpc;
+pub mod lenient;
 pub mod limit;
 mod operation;
 mod path;
@@ -38,6 +39,7 @@ pub mod poll;
 pub mod redact;
 mod response;
 mod retry;
+mod values;
 
 pub use call::{finish, finish_raw};
 pub use config::{
@@ -53,6 +55,7 @@ pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
 pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
+pub use values::{CleengId, Decimal, Timestamp};
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
 pub use progenitor_client;

@@ -110,60 +110,6 @@ pub mod types {
             Self::Int64(value)
         }
     }
-    ///An amount or rate in major units. Older payloads send a JSON number (5.25), newer ones a decimal string ("10.0000"); both forms are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum CleengDecimal {
-        Double(f64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for CleengDecimal {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Double(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for CleengDecimal {
-        fn from(value: f64) -> Self {
-            Self::Double(value)
-        }
-    }
-    ///An id that Cleeng's documentation shows sometimes as a JSON integer and sometimes as a numeric string (e.g. subscriptionId); both forms are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum CleengId {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for CleengId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for CleengId {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     ///data of customerConsentUpdated: a customer changed a consent. Seen only in an older, truncated example; more fields may follow.
     #[derive(
         ::serde::Deserialize,
@@ -188,6 +134,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
     }
@@ -221,6 +171,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
     }
@@ -266,6 +220,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub events: ::std::vec::Vec<EventTypeInfo>,
     }
     impl EventTypeGroup {
@@ -333,7 +288,7 @@ pub mod types {
             rename = "cleengCustomerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub cleeng_customer_id: ::std::option::Option<CleengId>,
+        pub cleeng_customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Offer concerned, when access is granted.
         #[serde(
             rename = "offerId",
@@ -441,6 +396,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "expirationDate",
@@ -453,6 +412,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub in_app_specific_data: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -484,13 +444,17 @@ pub mod types {
             rename = "prevCustomerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub prev_customer_id: ::std::option::Option<i64>,
         ///Previous subscription, only on a transfer.
         #[serde(
             rename = "prevSubscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub prev_subscription_id: ::std::option::Option<CleengId>,
+        pub prev_subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///What the validation did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
@@ -498,7 +462,7 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
     }
     impl InappPurchaseValidationSucceededData {
         pub fn builder() -> builder::InappPurchaseValidationSucceededData {
@@ -705,6 +669,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "expirationDate",
@@ -752,6 +720,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
@@ -804,6 +776,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
@@ -991,6 +967,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "dunningAttemptDate",
@@ -1023,6 +1003,10 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_details_id: ::std::option::Option<i64>,
         ///Gateway name, e.g. adyen (newer payloads only).
         #[serde(
@@ -1034,12 +1018,16 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Stored payment details token to charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -1074,6 +1062,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "dunningAttemptDate",
@@ -1106,6 +1098,10 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_details_id: ::std::option::Option<i64>,
         ///Gateway name (inferred from the authorisation topic).
         #[serde(
@@ -1118,12 +1114,16 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Stored payment details token (inferred from the authorisation topic).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -1256,12 +1256,12 @@ pub mod types {
             rename = "applicableTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applicable_tax: ::std::option::Option<CleengDecimal>,
+        pub applicable_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "appliedExchangeRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applied_exchange_rate: ::std::option::Option<CleengDecimal>,
+        pub applied_exchange_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "customerEmail",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1276,12 +1276,16 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "discountRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discount_rate: ::std::option::Option<CleengDecimal>,
+        pub discount_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "externalData",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1302,7 +1306,7 @@ pub mod types {
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub offer_price: ::std::option::Option<CleengDecimal>,
+        pub offer_price: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "paymentGateway",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1312,18 +1316,26 @@ pub mod types {
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_id: ::std::option::Option<i64>,
         ///Subscription plan charged; null for a one-off content purchase.
         #[serde(
             rename = "subscriptionPlanId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_plan_id: ::std::option::Option<i64>,
         #[serde(
             rename = "taxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tax_rate: ::std::option::Option<CleengDecimal>,
+        pub tax_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         ///ISO 3166-1 alpha-2 code (newer shape).
         #[serde(
             rename = "transactionCountry",
@@ -1350,12 +1362,12 @@ pub mod types {
             rename = "transactionPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_excl_tax: ::std::option::Option<CleengDecimal>,
+        pub transaction_price_excl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "transactionPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_incl_tax: ::std::option::Option<CleengDecimal>,
+        pub transaction_price_incl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
     }
     impl TransactionCreatedData {
         pub fn builder() -> builder::TransactionCreatedData {
@@ -1383,6 +1395,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         ///Endpoint id, prefixed ep_. Immutable.
         pub id: ::std::string::String,
@@ -1428,6 +1441,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1578,6 +1592,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1616,6 +1631,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         ///Endpoint id, prefixed ep_.
         pub id: ::std::string::String,
@@ -1671,6 +1687,7 @@ pub mod types {
     pub struct WebhookEnvelope {
         ///Publisher id the event belongs to (same value as publisherId).
         #[serde(rename = "broadcasterId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub broadcaster_id: i64,
         ///Topic-specific payload.
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2144,7 +2161,7 @@ pub mod types {
                 ::std::string::String,
             >,
             cleeng_customer_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             offer_id: ::std::result::Result<
@@ -2213,7 +2230,9 @@ pub mod types {
             }
             pub fn cleeng_customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cleeng_customer_id = value
@@ -2412,7 +2431,7 @@ pub mod types {
                 ::std::string::String,
             >,
             prev_subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             result: ::std::result::Result<
@@ -2420,7 +2439,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
         }
@@ -2578,7 +2597,9 @@ pub mod types {
             }
             pub fn prev_subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.prev_subscription_id = value
@@ -2608,7 +2629,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -3435,7 +3458,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             token: ::std::result::Result<
@@ -3626,7 +3649,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -3749,7 +3774,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             token: ::std::result::Result<
@@ -3940,7 +3965,9 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::CleengId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -4015,11 +4042,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TransactionCreatedData {
             applicable_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             applied_exchange_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             customer_email: ::std::result::Result<
@@ -4035,7 +4062,7 @@ pub mod types {
                 ::std::string::String,
             >,
             discount_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
@@ -4051,7 +4078,7 @@ pub mod types {
                 ::std::string::String,
             >,
             offer_price: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             payment_gateway: ::std::result::Result<
@@ -4067,7 +4094,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tax_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_country: ::std::result::Result<
@@ -4087,11 +4114,11 @@ pub mod types {
                 ::std::string::String,
             >,
             transaction_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_price_incl_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -4124,7 +4151,9 @@ pub mod types {
         impl TransactionCreatedData {
             pub fn applicable_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.applicable_tax = value
@@ -4138,7 +4167,9 @@ pub mod types {
             }
             pub fn applied_exchange_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.applied_exchange_rate = value
@@ -4192,7 +4223,9 @@ pub mod types {
             }
             pub fn discount_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.discount_rate = value
@@ -4242,7 +4275,9 @@ pub mod types {
             }
             pub fn offer_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.offer_price = value
@@ -4294,7 +4329,9 @@ pub mod types {
             }
             pub fn tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_rate = value
@@ -4362,7 +4399,9 @@ pub mod types {
             }
             pub fn transaction_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_excl_tax = value
@@ -4376,7 +4415,9 @@ pub mod types {
             }
             pub fn transaction_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cleeng_runtime::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_price_incl_tax = value
