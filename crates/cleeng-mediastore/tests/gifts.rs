@@ -309,3 +309,96 @@ async fn a_verification_transport_error_does_not_print_the_code() {
     let printed = format!("{err} | {err:?}");
     assert!(!printed.contains("1A2B"), "{printed}");
 }
+
+#[tokio::test]
+async fn a_gift_order_that_is_answered_503_is_not_ordered_again() {
+    let server = MockServer::start().await;
+    offer_v2(&server, true).await;
+    Mock::given(method("POST")).and(path("/orders")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(500)).expect(0).mount(&server).await;
+    let err = account_with(&server, eager(), Duration::from_secs(5))
+        .order_gift("S123123123_US", &delivery(), location())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GiftError::Cleeng(Error::Unavailable(_))), "{err:?}");
+    let orders = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/orders")
+        .count();
+    assert_eq!(orders, 1, "createOrder sent once, even with 5 attempts allowed");
+}
+
+/// Every message in an error's `source()` chain, `Display` and `Debug`, as one string.
+fn whole_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut printed = format!("{error} | {error:?}");
+    let mut source = error.source();
+    while let Some(inner) = source {
+        printed.push_str(&format!(" | {inner} | {inner:?}"));
+        source = inner.source();
+    }
+    printed
+}
+
+#[tokio::test]
+async fn no_error_in_the_source_chain_of_a_failed_redemption_prints_the_code() {
+    // The connection is accepted and closed without an answer: the request may have arrived.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { break };
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut socket, &mut buf);
+            drop(socket);
+        }
+    });
+    let token = jwt(CUSTOMER_ID, now() + 3600, "gifts");
+    let config = cleeng_mediastore::ClientConfig::new(cleeng_mediastore::Environment::Custom(format!("http://127.0.0.1:{port}")))
+        .retry_policy(eager());
+    let account = Account::new(Session::new(config, Tokens::new(&token, "refresh")).unwrap()).unwrap();
+    let err = account.redeem_gift(&GiftCode::parse(CODE).unwrap()).await.unwrap_err();
+    assert!(matches!(&err, GiftError::Cleeng(Error::UnknownOutcome { .. })), "{err:?}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "never re-sent");
+    let printed = whole_chain(&err);
+    assert!(!printed.contains("1A2B") && !printed.contains("3C4D"), "{printed}");
+}
+
+#[test]
+fn gift_codes_print_as_the_shared_redactor_marker_and_vanish_from_printed_urls() {
+    use cleeng_runtime::redact;
+    let code = GiftCode::parse(CODE).unwrap();
+    assert_eq!(code.to_string(), redact::REDACTED);
+    assert_eq!(format!("{code:?}"), format!("GiftCode({})", redact::REDACTED));
+    for template in ["http://127.0.0.1:9/gifts/redeem/{}", "http://127.0.0.1:9/gifts/verification/{}"] {
+        let url = template.replace("{}", code.expose());
+        let printed = redact::url(&url);
+        assert_eq!(printed, template.replace("{}", redact::REDACTED));
+    }
+    // The generated `Gift` keeps its code as a `Secret`.
+    let gift: types::Gift = serde_json::from_value(gift_json(None)).unwrap();
+    assert!(!format!("{gift:?}").contains("1A2B"), "{gift:?}");
+    assert_eq!(gift.code.unwrap().expose(), CODE);
+}
+
+#[test]
+fn redeeming_and_ordering_move_money_and_are_never_retried() {
+    let meta = |id: &str| *cleeng_mediastore::OPERATIONS.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{id}"));
+    let redeem = meta("redeemGift");
+    assert!(redeem.moves_money && !redeem.idempotent && !redeem.retry_safe(), "{redeem:?}");
+    let order = meta("createOrder");
+    assert!(order.moves_money && !order.retry_safe(), "{order:?}");
+    // The reads of the journey stay retryable.
+    for id in ["getOfferV2", "getGift", "verifyGift", "listCustomerTransactions"] {
+        assert!(meta(id).retry_safe(), "{id}");
+    }
+    // What the guide leaves open about the gift calls is listed at run time.
+    for id in ["updateGift", "verifyGift", "redeemGift"] {
+        assert!(!meta(id).unconfirmed.is_empty(), "{id}");
+    }
+}

@@ -115,7 +115,7 @@ async fn a_paid_gift_order_is_a_gift_in_the_transactions_seen_by_both_families_a
         .client()
         .update_gift()
         .gift_id(gift_id)
-        .body_map(|b| b.delivery_details(types::DeliveryDetails { delivery_date: Some(new_date), ..Default::default() }))
+        .body_map(|b| b.delivery_details(types::DeliveryDetails::builder().delivery_date(Some(new_date))))
         .call()
         .await
         .and_then(|body| body.payload())
