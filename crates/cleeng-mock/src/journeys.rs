@@ -406,7 +406,8 @@ fn ms_update_order(state: &mut State, call: &Call<'_>) -> Outcome {
     let id = call.param_i64("orderId").unwrap_or_default();
     let customer_id = customer_id_of(call);
     let Some(order) = state.orders.get_mut(&id).filter(|o| o.customer_id == customer_id) else {
-        return Outcome::fail(&[404], format!("Order {id} not found"), "ORDER0001");
+        // The spec documents no 404 here: the first documented of these statuses answers.
+        return Outcome::fail(&[404, 422], format!("Order {id} not found"), "ORDER0001");
     };
     if order.paid {
         return Outcome::fail(&[422, 400], format!("Order {id} is already paid"), "ORDER0002");
