@@ -96,10 +96,38 @@ async fn a_dot_country_code_cannot_activate_the_whole_offer() {
             .await
             .unwrap_err();
         let text = err.to_string();
-        assert!(matches!(err, Error::InvalidRequest(_)), "{code}: {err:?}");
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{code}: {err:?}");
         assert!(text.contains("activateOfferLocalization") && text.contains("countryCode"), "{text}");
     }
     assert_eq!(server.count(), 0, "POST /offers/{{id}}/activate was never sent");
+}
+
+/// A value a setter refuses is reported with the operation, the parameter and the rule it
+/// broke (issue 13, point 7), and nothing is sent.
+#[tokio::test]
+async fn a_refused_setter_value_names_the_operation_the_parameter_and_the_rule() {
+    let server = Server::start(|_, _| Action::Reply(json(200, "{}"))).await;
+    let client = cleeng_core::Client::from_config(
+        ClientConfig::new(Environment::Custom(server.url.clone())).publisher_token(PublisherToken::new(TOKEN)),
+    )
+    .unwrap();
+    let err = client
+        .activate_offer_localization()
+        .offer_id("not-an-offer-id")
+        .country_code("US")
+        .call()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::InvalidRequest { operation, message } => {
+            assert_eq!(operation.as_deref(), Some("activateOfferLocalization"), "{err:?}");
+            assert!(message.starts_with("parameter `offer_id`: "), "{message}");
+            assert!(message.contains("doesn't match pattern"), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(err.to_string().starts_with("activateOfferLocalization: invalid request: parameter `offer_id`"), "{err}");
+    assert_eq!(server.count(), 0, "nothing was sent");
 }
 
 #[tokio::test]

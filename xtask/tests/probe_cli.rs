@@ -5,7 +5,7 @@
 //! status) is reported with exactly those findings.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cleeng_mock::{Drift, MockConfig, MockServer};
@@ -203,6 +203,104 @@ async fn publisher_token_alone_reaches_no_customer_operation() {
     );
 }
 
+/// The files under `dir`, as `family/operationId.json`.
+fn fixture_names(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for family in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(family.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            out.insert(format!(
+                "{}/{}",
+                family.file_name().to_string_lossy(),
+                file.file_name().to_string_lossy()
+            ));
+        }
+    }
+    out
+}
+
+/// `tests/fixtures/live/` is seeded with what `--save-fixtures` writes from the plain mock with
+/// the demo customer (`tests/live_fixtures.rs` decodes every fixture there into its generated
+/// type). Every fixture this run saves must be in the folder, so an operation the probe newly
+/// reaches on the mock also gets a regression fixture; the saved bodies carry none of the demo
+/// customer's data or the credentials. `CLEENG_RESEED_LIVE_FIXTURES=1` writes the missing
+/// fixtures into the folder instead of failing; it never overwrites one (a fixture saved from the
+/// sandbox stays): delete a file to re-seed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_fixtures_are_seeded_from_what_the_probe_saves_from_the_mock() {
+    let mock = MockServer::start().await;
+    let dir = std::env::temp_dir().join(format!("cleeng-probe-fixtures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _, stderr) = probe(
+        mock.url(),
+        true,
+        vec!["--save-fixtures".into(), dir.display().to_string()],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let saved = fixture_names(&dir);
+    assert!(
+        saved.len() >= 35,
+        "only {} fixtures: {saved:?}",
+        saved.len()
+    );
+    assert!(
+        stderr.contains(&format!("saved {} fixtures", saved.len())),
+        "{stderr}"
+    );
+    for name in &saved {
+        let (family, file) = name.split_once('/').unwrap();
+        assert!(
+            cleeng_codegen::Family::ALL
+                .iter()
+                .any(|f| f.name() == family)
+                && file.ends_with(".json"),
+            "{name} is not named family/operationId.json"
+        );
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // The demo customer's email, names and password, the publisher token, the mock's
+        // refresh and customer tokens, and any real JWT (the placeholder is unsigned).
+        for secret in [
+            cleeng_mock::DEMO_EMAIL,
+            cleeng_mock::DEMO_PASSWORD,
+            "probe-test-token",
+            "\"Demo\"",
+            "\"Customer\"",
+            "\"rt_",
+            "\"ct_",
+        ] {
+            assert!(!text.contains(secret), "{name} carries {secret}: {text}");
+        }
+        let placeholder = "\"eyJhbGciOiJub25lIn0.eyJyZWRhY3RlZCI6dHJ1ZX0.redacted\"";
+        assert!(
+            !text.replace(placeholder, "").contains("eyJ"),
+            "{name} carries a JWT: {text}"
+        );
+    }
+    let live = cleeng_codegen::family::workspace_root().join("tests/fixtures/live");
+    let seeded = fixture_names(&live);
+    let missing: Vec<&String> = saved.difference(&seeded).collect();
+    if std::env::var_os("CLEENG_RESEED_LIVE_FIXTURES").is_some_and(|v| v == "1") {
+        for name in &missing {
+            let to = live.join(name);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(dir.join(name), &to).unwrap();
+        }
+        eprintln!("seeded {} fixtures into {}", missing.len(), live.display());
+    } else {
+        assert!(
+            missing.is_empty(),
+            "tests/fixtures/live lacks fixtures the probe saves from the mock: {missing:?}; \
+             seed them with `CLEENG_RESEED_LIVE_FIXTURES=1 cargo test -p xtask --test probe_cli live_fixtures`"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn production_is_refused_without_both_flags() {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -213,4 +311,43 @@ fn production_is_refused_without_both_flags() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing production"));
     let _ = PathBuf::new();
+}
+
+/// Point 6: the weekly api-watch job probes the sandbox, read-only, only when the repository has
+/// a sandbox publisher token secret (the README says so); without it the step is skipped.
+#[test]
+fn the_weekly_watch_probes_the_sandbox_when_a_token_secret_is_set() {
+    let root = cleeng_codegen::family::workspace_root();
+    let text = std::fs::read_to_string(root.join(".github/workflows/api-watch.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = workflow["jobs"]["docs"]["steps"].as_sequence().unwrap();
+    let probe = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo xtask probe"))
+        })
+        .expect("a step runs cargo xtask probe");
+    assert_eq!(
+        probe["env"]["CLEENG_PUBLISHER_TOKEN"].as_str(),
+        Some("${{ secrets.CLEENG_SANDBOX_PUBLISHER_TOKEN }}")
+    );
+    let run = probe["run"].as_str().unwrap();
+    let skip = run
+        .find(r#"if [ -z "$CLEENG_PUBLISHER_TOKEN" ]"#)
+        .expect("skipped without the secret");
+    let call = run.find("cargo xtask probe").unwrap();
+    assert!(skip < call && run[skip..call].contains("exit 0"), "{run}");
+    let command = run[call..].lines().next().unwrap();
+    assert!(
+        command.contains("--env sandbox") && command.contains("--fail-on drift"),
+        "{command}"
+    );
+    assert!(
+        !command.contains("--allow") && !command.contains("production"),
+        "{command}"
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("`CLEENG_SANDBOX_PUBLISHER_TOKEN`"));
 }

@@ -1771,26 +1771,26 @@ pub mod builder {
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `code`: {}", e));
             self
         }
         pub fn device_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.device_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for device_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `device_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/v1/codes/check`

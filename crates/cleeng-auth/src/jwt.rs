@@ -459,7 +459,7 @@ async fn fetch_key_set(client: &Client, max_bytes: usize) -> Result<Jwks, JwtErr
         .get(url)
         .header(reqwest::header::ACCEPT, "application/json")
         .build()
-        .map_err(|e| failed(Error::from(P::<ByteStream>::InvalidRequest(e.to_string()))))?;
+        .map_err(|e| failed(Error::InvalidRequest { operation: None, message: e.to_string() }))?;
     // The runtime reads the body within the attempt and stops at `max_bytes` (or the client's
     // own limit, if smaller).
     let mut response = client

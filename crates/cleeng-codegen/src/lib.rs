@@ -31,6 +31,7 @@ pub mod glue;
 pub mod header;
 pub mod mocks;
 pub mod normalize;
+pub mod setters;
 pub mod openrpc;
 pub mod spec;
 pub mod surface;

@@ -23430,10 +23430,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/{giftId}`
@@ -23496,10 +23497,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23592,33 +23594,35 @@ pub mod builder {
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::VerifyGiftCode>,
+            <V as ::std::convert::TryInto<
+                types::VerifyGiftCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `VerifyGiftCode` for code failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `code`: {}", e));
             self
         }
         pub fn customer_ip<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_ip = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_ip failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_ip`: {}", e));
             self
         }
         pub fn redeemer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.redeemer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for redeemer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `redeemer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/{code}/verification`
@@ -23687,12 +23691,13 @@ pub mod builder {
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RedeemGiftCode>,
+            <V as ::std::convert::TryInto<
+                types::RedeemGiftCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `RedeemGiftCode` for code failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `code`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23783,22 +23788,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches/availability`
@@ -23864,34 +23870,37 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SwitchStatus>,
+            <V as ::std::convert::TryInto<
+                types::SwitchStatus,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SwitchStatus` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::FlexibleId>,
+            <V as ::std::convert::TryInto<
+                types::FlexibleId,
+            >>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `FlexibleId` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches`
@@ -24041,13 +24050,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches/{switchId}`
@@ -24111,13 +24120,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24209,13 +24218,13 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switch_settings/{offerId}`
@@ -24291,98 +24300,99 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn payment_method_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_method_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for payment_method_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_method_id`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::SubscriptionStatusFilter>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::SubscriptionStatusFilter>,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < SubscriptionStatusFilter >` for status failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListSubscriptionsTransactionId>,
+            <V as ::std::convert::TryInto<
+                types::ListSubscriptionsTransactionId,
+            >>::Error: ::std::fmt::Display,
         {
             self.transaction_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListSubscriptionsTransactionId` for transaction_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `transaction_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscriptions`
@@ -24556,12 +24566,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscriptions/{subscriptionId}`
@@ -24626,12 +24635,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24729,12 +24737,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/subscriptions/{subscriptionId}/activate`
@@ -24800,12 +24807,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -24900,12 +24906,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25002,12 +25007,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25104,12 +25108,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/subscriptions/{subscriptionId}/resume`
@@ -25175,12 +25178,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25276,12 +25278,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25378,12 +25379,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25477,13 +25477,13 @@ pub mod builder {
         pub fn coupon_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListCampaignsCouponCode>,
+            <V as ::std::convert::TryInto<
+                types::ListCampaignsCouponCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.coupon_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ListCampaignsCouponCode` for coupon_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `coupon_code`: {}", e));
             self
         }
         ///Sends a `GET` request to `/campaigns`
@@ -25545,12 +25545,13 @@ pub mod builder {
         pub fn period<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DunningPeriod>,
+            <V as ::std::convert::TryInto<
+                types::DunningPeriod,
+            >>::Error: ::std::fmt::Display,
         {
             self.period = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DunningPeriod` for period failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `period`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25693,25 +25694,25 @@ pub mod builder {
         pub fn topic<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.topic = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for topic failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `topic`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::WebhookEndpointConfig>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::WebhookEndpointConfig>,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < WebhookEndpointConfig >` for body failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `body`: {}", e));
             self
         }
         ///Sends a `PUT` request to `/webhook_subscriptions/{topic}`
@@ -25780,48 +25781,49 @@ pub mod builder {
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `email`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers`
@@ -25972,10 +25974,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}`
@@ -26038,10 +26041,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/customers/{customerId}`
@@ -26107,10 +26111,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -26284,22 +26289,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/entitlements/customer_id/{customerId}/offer_id/{offerId}`
@@ -26374,71 +26380,73 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_email`: {}", e));
             self
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offer_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EntitlementOfferType>,
+            <V as ::std::convert::TryInto<
+                types::EntitlementOfferType,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `EntitlementOfferType` for offer_type failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_type`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EntitlementStatusFilter>,
+            <V as ::std::convert::TryInto<
+                types::EntitlementStatusFilter,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `EntitlementStatusFilter` for status failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         ///Sends a `GET` request to `/entitlements`
@@ -26534,116 +26542,118 @@ pub mod builder {
         pub fn app_store_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AppStoreName>,
+            <V as ::std::convert::TryInto<
+                types::AppStoreName,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_name = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `AppStoreName` for app_store_name failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_name`: {}", e));
             self
         }
         pub fn app_store_product_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_product_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_store_product_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_product_id`: {}", e));
             self
         }
         pub fn external_properties<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_properties = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_properties failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_properties`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `page`: {}", e));
             self
         }
         pub fn search<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.search = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for search failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `search`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OfferStatusFilter>,
+            <V as ::std::convert::TryInto<
+                types::OfferStatusFilter,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `OfferStatusFilter` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::OfferType>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::OfferType>,
+            >>::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < OfferType >` for type_ failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `type_`: {}", e));
             self
         }
         pub fn if_none_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_none_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_none_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_none_match`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers`
@@ -26827,25 +26837,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::GetOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::GetOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `GetOfferOfferId` for offer_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_none_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_none_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_none_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_none_match`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/{offerId}`
@@ -26915,25 +26926,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferOfferId` for offer_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27029,26 +27041,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/activate`
@@ -27118,26 +27130,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferOfferId>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/deactivate`
@@ -27209,26 +27221,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::CreateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `CreateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27336,38 +27348,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::UpdateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `UpdateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27474,38 +27486,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::ActivateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ActivateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/localizations/{countryCode}/activate`
@@ -27579,38 +27591,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferLocalizationOfferId>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferLocalizationOfferId,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferLocalizationOfferId` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeactivateOfferLocalizationCountryCode>,
+            <V as ::std::convert::TryInto<
+                types::DeactivateOfferLocalizationCountryCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.country_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeactivateOfferLocalizationCountryCode` for country_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `country_code`: {}", e));
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.if_match = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for if_match failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `if_match`: {}", e));
             self
         }
         ///Sends a `POST` request to `/offers/{offerId}/localizations/{countryCode}/deactivate`
@@ -27812,12 +27824,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/season-groups/{id}`
@@ -27880,12 +27891,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/offers/season-groups/{id}`
@@ -27951,12 +27961,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28052,12 +28061,11 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28149,24 +28157,23 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn season_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.season_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for season_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `season_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/offers/season-groups/{id}/seasons/{seasonId}`
@@ -28235,24 +28242,23 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `id`: {}", e));
             self
         }
         pub fn season_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.season_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for season_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `season_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28353,72 +28359,73 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         pub fn payment_method_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_method_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for payment_method_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_method_id`: {}", e));
             self
         }
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListPassesTransactionId>,
+            <V as ::std::convert::TryInto<
+                types::ListPassesTransactionId,
+            >>::Error: ::std::fmt::Display,
         {
             self.transaction_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListPassesTransactionId` for transaction_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `transaction_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/passes`
@@ -28582,10 +28589,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/passes/{passId}`
@@ -28649,10 +28657,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28743,10 +28752,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28840,10 +28850,11 @@ pub mod builder {
         pub fn pass_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.pass_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for pass_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `pass_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29016,10 +29027,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/orders/{orderId}`
@@ -29082,10 +29094,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29174,12 +29187,13 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PaymentCreate>,
+            <V as ::std::convert::TryInto<
+                types::PaymentCreate,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `PaymentCreate` for body failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `body`: {}", e));
             self
         }
         ///Sends a `POST` request to `/payments`
@@ -29241,10 +29255,11 @@ pub mod builder {
         pub fn payment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for payment_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `payment_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29335,10 +29350,11 @@ pub mod builder {
         pub fn payment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for payment_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `payment_id`: {}", e));
             self
         }
         ///Sends a `PATCH` request to `/payments/{paymentId}/cancel`
@@ -29488,12 +29504,11 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_details_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/payment_details/{paymentDetailsId}`
@@ -29559,12 +29574,11 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_details_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self

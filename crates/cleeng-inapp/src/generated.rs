@@ -3045,14 +3045,14 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3149,14 +3149,14 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3253,13 +3253,13 @@ pub mod builder {
         pub fn synchronization_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.synchronization_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for synchronization_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `synchronization_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/storekit2/purchases/synchronizations/{synchronizationId}`
@@ -3325,14 +3325,14 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3433,14 +3433,14 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3541,13 +3541,13 @@ pub mod builder {
         pub fn synchronization_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.synchronization_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for synchronization_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `synchronization_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/google-play/purchases/synchronizations/{synchronizationId}`
@@ -3613,14 +3613,12 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3716,13 +3714,13 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/storekit2/purchase-status`
@@ -3788,14 +3786,12 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3890,13 +3886,13 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/samsung/purchase-status`
@@ -3962,25 +3958,24 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::VizioValidationRequest>,
+            <V as ::std::convert::TryInto<
+                types::VizioValidationRequest,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `VizioValidationRequest` for body failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `body`: {}", e));
             self
         }
         ///Sends a `POST` request to `/vizio/purchase-validation`
@@ -4044,13 +4039,13 @@ pub mod builder {
         pub fn correlation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.correlation_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for correlation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `correlation_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/vizio/purchase-status`

@@ -4540,13 +4540,12 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sends `deletePaymentDetails` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4592,14 +4591,11 @@ pub mod builder {
         pub fn customer_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_token = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for customer_token failed"
-                        .to_string()
-                });
+            self.customer_token = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Seconds to add. Documented as an integer; the example sends a string.
@@ -4607,14 +4603,11 @@ pub mod builder {
         pub fn extension_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: std::fmt::Display,
         {
-            self.extension_time = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for extension_time failed"
-                        .to_string()
-                });
+            self.extension_time = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `extendTokenExpiration` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4656,11 +4649,9 @@ pub mod builder {
         pub fn user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: std::fmt::Display,
         {
-            self.user_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `fetchBroadcasterSpecificPersonalDataWithCaptureAnswers` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4735,11 +4726,9 @@ pub mod builder {
         pub fn user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: std::fmt::Display,
         {
-            self.user_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `fetchCaptureStatus` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4783,14 +4772,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `generateCustomerToken` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4834,14 +4820,11 @@ pub mod builder {
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.external_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_id failed"
-                        .to_string()
-                });
+            self.external_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `generateCustomerTokenFromExternalId` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4885,14 +4868,11 @@ pub mod builder {
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.transaction_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for transaction_id failed"
-                        .to_string()
-                });
+            self.transaction_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `generateCustomerTokenFromTransactionId` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -4937,28 +4917,22 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `modules`.
         pub fn modules<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::MyAccountModule>>,
+            <V as std::convert::TryInto<
+                ::std::vec::Vec<types::MyAccountModule>,
+            >>::Error: std::fmt::Display,
         {
-            self.modules = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < types :: MyAccountModule >` for modules failed"
-                        .to_string()
-                });
+            self.modules = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `generateMyAccountUrl` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5007,14 +4981,11 @@ pub mod builder {
         pub fn customer_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_token = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for customer_token failed"
-                        .to_string()
-                });
+            self.customer_token = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Offer id, with or without the country suffix (without it, any country matches).
@@ -5022,28 +4993,22 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Viewer IP; counts toward the limit of 4 IPs per customer (each held 3 hours).
         pub fn ip_address<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.ip_address = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ip_address failed"
-                        .to_string()
-                });
+            self.ip_address = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getAccessStatus` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5092,14 +5057,11 @@ pub mod builder {
         pub fn customer_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_token = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for customer_token failed"
-                        .to_string()
-                });
+            self.customer_token = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `offerId`.
@@ -5107,14 +5069,11 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Your identifier of the device; each is held for 3 hours.
@@ -5122,14 +5081,11 @@ pub mod builder {
         pub fn device_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.device_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for device_id failed"
-                        .to_string()
-                });
+            self.device_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `deviceType`.
@@ -5137,14 +5093,11 @@ pub mod builder {
         pub fn device_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.device_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for device_type failed"
-                        .to_string()
-                });
+            self.device_type = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getAccessStatusForDevice` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5190,14 +5143,11 @@ pub mod builder {
         pub fn customer_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_token = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for customer_token failed"
-                        .to_string()
-                });
+            self.customer_token = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getAccessibleTags` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5270,14 +5220,11 @@ pub mod builder {
         pub fn ip_address<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.ip_address = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ip_address failed"
-                        .to_string()
-                });
+            self.ip_address = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getLocaleDataFromIp` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5324,42 +5271,33 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `ipAddress`.
         pub fn ip_address<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.ip_address = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ip_address failed"
-                        .to_string()
-                });
+            self.ip_address = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `couponCode`.
         pub fn coupon_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.coupon_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for coupon_code failed"
-                        .to_string()
-                });
+            self.coupon_code = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getOfferDetails` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5402,14 +5340,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `getViewerConsents` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5453,14 +5388,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `offerId`.
@@ -5468,14 +5400,11 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `isTrialAllowed` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5522,14 +5451,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Index of the first item. Documented as an integer; the page's example sends a string.
@@ -5537,11 +5463,9 @@ pub mod builder {
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: std::fmt::Display,
         {
-            self.offset = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self.offset = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Items per page. Documented as an integer; the page's example sends a string.
@@ -5549,14 +5473,11 @@ pub mod builder {
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: std::fmt::Display,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `listCustomerSubscriptions` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5620,14 +5541,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// A subscription offer.
@@ -5635,14 +5553,11 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `expirationDate`.
@@ -5650,14 +5565,9 @@ pub mod builder {
         pub fn expiration_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UnixTime>,
+            <V as std::convert::TryInto<types::UnixTime>>::Error: std::fmt::Display,
         {
-            self.expiration_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `types :: UnixTime` for expiration_date failed"
-                        .to_string()
-                });
+            self.expiration_date = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// A value agreed with Cleeng (e.g. `free-isp`).
@@ -5665,14 +5575,11 @@ pub mod builder {
         pub fn payment_gateway<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.payment_gateway = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for payment_gateway failed"
-                        .to_string()
-                });
+            self.payment_gateway = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// A value agreed with Cleeng (e.g. `free-isp`).
@@ -5680,42 +5587,37 @@ pub mod builder {
         pub fn payment_method<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.payment_method = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for payment_method failed"
-                        .to_string()
-                });
+            self.payment_method = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Documented as a string, but the example sends an empty array; any JSON is passed through.
         pub fn payment_method_specific_params<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::serde_json::Value>,
+            <V as std::convert::TryInto<::serde_json::Value>>::Error: std::fmt::Display,
         {
             self.payment_method_specific_params = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for payment_method_specific_params failed"
-                        .to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sets `paymentExternalId`.
         pub fn payment_external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            <V as std::convert::TryInto<
+                ::std::option::Option<::std::string::String>,
+            >>::Error: std::fmt::Display,
         {
             self.payment_external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: option :: Option < :: std :: string :: String >` for payment_external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sends `registerSubscription` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5781,28 +5683,22 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Page of yours that hosts the reset form; the link gets `email` and `resetPasswordToken` query parameters.
         pub fn reset_url<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.reset_url = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for reset_url failed"
-                        .to_string()
-                });
+            self.reset_url = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `requestPasswordReset` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5853,14 +5749,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `name`.
@@ -5868,13 +5761,9 @@ pub mod builder {
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ConsentName>,
+            <V as std::convert::TryInto<types::ConsentName>>::Error: std::fmt::Display,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `types :: ConsentName` for name failed".to_string()
-                });
+            self.name = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `state`.
@@ -5882,13 +5771,9 @@ pub mod builder {
         pub fn state<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ConsentState>,
+            <V as std::convert::TryInto<types::ConsentState>>::Error: std::fmt::Display,
         {
-            self.state = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `types :: ConsentState` for state failed".to_string()
-                });
+            self.state = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Must equal the definition's current version.
@@ -5896,14 +5781,11 @@ pub mod builder {
         pub fn version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.version = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version failed"
-                        .to_string()
-                });
+            self.version = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `submitConsent` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -5950,11 +5832,9 @@ pub mod builder {
         pub fn user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: std::fmt::Display,
         {
-            self.user_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `newPersonalData`.
@@ -5962,14 +5842,14 @@ pub mod builder {
         pub fn new_personal_data<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PersonalDataUpdate>,
+            <V as std::convert::TryInto<
+                types::PersonalDataUpdate,
+            >>::Error: std::fmt::Display,
         {
             self.new_personal_data = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `types :: PersonalDataUpdate` for new_personal_data failed"
-                        .to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sends `updateBroadcasterSpecificPersonalDataWithCaptureAnswers` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -6016,14 +5896,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `newEmail`.
@@ -6031,14 +5908,11 @@ pub mod builder {
         pub fn new_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.new_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for new_email failed"
-                        .to_string()
-                });
+            self.new_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `updateCustomerEmail` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -6087,14 +5961,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// The token from the reset link's query string.
@@ -6102,14 +5973,14 @@ pub mod builder {
         pub fn reset_password_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
             self.reset_password_token = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for reset_password_token failed"
-                        .to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sets `newPassword`.
@@ -6117,14 +5988,11 @@ pub mod builder {
         pub fn new_password<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::cleeng_runtime::Secret>,
+            <V as std::convert::TryInto<
+                ::cleeng_runtime::Secret,
+            >>::Error: std::fmt::Display,
         {
-            self.new_password = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: cleeng_runtime :: Secret` for new_password failed"
-                        .to_string()
-                });
+            self.new_password = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sends `updateCustomerPassword` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.
@@ -6174,14 +6042,11 @@ pub mod builder {
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.customer_email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+            self.customer_email = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `offerId`.
@@ -6189,28 +6054,25 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+            self.offer_id = value.try_into().map(Some).map_err(|e| e.to_string());
             self
         }
         /// Sets `subscriptionData`.
         pub fn subscription_data<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SubscriptionData>,
+            <V as std::convert::TryInto<
+                types::SubscriptionData,
+            >>::Error: std::fmt::Display,
         {
             self.subscription_data = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `types :: SubscriptionData` for subscription_data failed"
-                        .to_string()
-                });
+                .map_err(|e| e.to_string());
             self
         }
         /// Sends `updateCustomerSubscription` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message.

@@ -168,7 +168,19 @@ async fn missing_params_and_credentials_fail_before_sending() {
         .call()
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "invalid request: listCustomerSubscriptions: offset is required");
+    assert_eq!(err.to_string(), "listCustomerSubscriptions: invalid request: parameter `offset` is required");
+    // A value the setter refuses names the method, the parameter and the rule it broke.
+    let err = client(&server.uri(), 1)
+        .extend_token_expiration()
+        .customer_token(CUSTOMER_TOKEN)
+        .extension_time(0u64)
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "extendTokenExpiration: invalid request: parameter `extensionTime`: out of range integral type conversion attempted"
+    );
     let anonymous = Client::from_config(ClientConfig::new(Environment::Custom(server.uri()))).unwrap();
     let err = anonymous
         .get_accessible_tags()

@@ -25612,13 +25612,13 @@ pub mod builder {
         pub fn publisher_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.publisher_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for publisher_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `publisher_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/publishers/{publisherId}/consents`
@@ -25683,10 +25683,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/consents`
@@ -25754,10 +25755,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -25856,14 +25858,14 @@ pub mod builder {
         pub fn customer_ip<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_ip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_ip failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_ip`: {}", e));
             self
         }
         ///Sends a `GET` request to `/locales`
@@ -25922,10 +25924,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}`
@@ -25989,10 +25992,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -26087,10 +26091,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/capture/status`
@@ -26154,10 +26159,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -26267,103 +26273,105 @@ pub mod builder {
         pub fn app_store_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AppStoreName>,
+            <V as ::std::convert::TryInto<
+                types::AppStoreName,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_name = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `AppStoreName` for app_store_name failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_name`: {}", e));
             self
         }
         pub fn app_store_product_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_store_product_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_store_product_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `app_store_product_id`: {}", e));
             self
         }
         pub fn external_properties<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_properties = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for external_properties failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `external_properties`: {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `page`: {}", e));
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.page_limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page_limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `page_limit`: {}", e));
             self
         }
         pub fn search<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.search = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for search failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `search`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OfferStatusFilter>,
+            <V as ::std::convert::TryInto<
+                types::OfferStatusFilter,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `OfferStatusFilter` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::OfferTypeFilter>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<types::OfferTypeFilter>,
+            >>::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < OfferTypeFilter >` for type_ failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `type_`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers`
@@ -26464,26 +26472,26 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn customer_ip<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_ip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_ip failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_ip`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/{offerId}`
@@ -26547,13 +26555,13 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/v2/offers/{offerId}`
@@ -26619,38 +26627,38 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn customer_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_email = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_email failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_email`: {}", e));
             self
         }
         pub fn customer_ip<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.customer_ip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for customer_ip failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `customer_ip`: {}", e));
             self
         }
         ///Sends a `GET` request to `/offers/{offerId}/customers/{customerEmail}`
@@ -26719,10 +26727,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/offers`
@@ -26872,10 +26881,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/orders/{orderId}`
@@ -26939,10 +26949,11 @@ pub mod builder {
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.order_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for order_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `order_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -27035,13 +27046,13 @@ pub mod builder {
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/entitlements/{offerId}`
@@ -27104,13 +27115,13 @@ pub mod builder {
         pub fn coupon_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.coupon_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for coupon_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `coupon_code`: {}", e));
             self
         }
         ///Sends a `GET` request to `/campaigns`
@@ -28099,10 +28110,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/payment_details`
@@ -28169,12 +28181,11 @@ pub mod builder {
         pub fn payment_details_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.payment_details_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for payment_details_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `payment_details_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/payment_details/{paymentDetailsId}`
@@ -28518,10 +28529,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/{giftId}`
@@ -28585,10 +28597,11 @@ pub mod builder {
         pub fn gift_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.gift_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for gift_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `gift_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28681,13 +28694,13 @@ pub mod builder {
         pub fn gift_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.gift_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for gift_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `gift_code`: {}", e));
             self
         }
         ///Sends a `GET` request to `/gifts/verification/{giftCode}`
@@ -28750,13 +28763,13 @@ pub mod builder {
         pub fn gift_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.gift_code = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for gift_code failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `gift_code`: {}", e));
             self
         }
         ///Sends a `POST` request to `/gifts/redeem/{giftCode}`
@@ -28820,10 +28833,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/subscriptions`
@@ -28890,10 +28904,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -28998,21 +29013,21 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29109,12 +29124,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29212,12 +29226,11 @@ pub mod builder {
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/subscriptions/{subscriptionId}/resume`
@@ -29282,10 +29295,11 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/passes`
@@ -29350,13 +29364,13 @@ pub mod builder {
         pub fn transaction_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.transaction_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `transaction_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/receipt/{transactionId}`
@@ -29413,33 +29427,35 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
+            <V as ::std::convert::TryInto<i32>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+                .map_err(|e| ::std::format!("parameter `offset`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/transactions`
@@ -29510,22 +29526,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/customers/{customerId}/subscription_switches/{offerId}/availability`
@@ -29597,22 +29614,23 @@ pub mod builder {
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for customer_id failed".to_string());
+                .map_err(|e| ::std::format!("parameter `customer_id`: {}", e));
             self
         }
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for offer_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `offer_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -29716,25 +29734,25 @@ pub mod builder {
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SwitchStatus>,
+            <V as ::std::convert::TryInto<
+                types::SwitchStatus,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SwitchStatus` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         pub fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.subscription_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for subscription_id failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `subscription_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches`
@@ -29801,13 +29819,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription_switches/{switchId}`
@@ -29872,13 +29890,13 @@ pub mod builder {
         pub fn switch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.switch_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for switch_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `switch_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self

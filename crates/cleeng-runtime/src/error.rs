@@ -32,9 +32,16 @@ pub enum Error {
     /// The client is misconfigured (bad base URL, a token that is not a valid header value...).
     #[error("configuration error: {0}")]
     Config(String),
-    /// The request could not be built from the given arguments (e.g. a missing required field).
-    #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    /// The request could not be built from the given arguments and was not sent: a missing
+    /// required value, or a value a setter refused. `message` names the parameter and the rule
+    /// it broke (e.g. "parameter `offer_id`: doesn't match pattern ...").
+    #[error("{}invalid request: {}", prefix(operation), message)]
+    InvalidRequest {
+        /// operationId, once the request was being built for one.
+        operation: Option<String>,
+        /// What was wrong: the parameter and the rule.
+        message: String,
+    },
     /// The customer's session cannot be used any more (refresh rejected, token expired):
     /// the customer must log in again.
     #[error("authentication failed: {0}")]
@@ -183,7 +190,11 @@ impl fmt::Debug for Error {
                 .field("accepted", accepted)
                 .finish(),
             Error::Config(m) => f.debug_tuple("Config").field(&crate::redact::text(m)).finish(),
-            Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(&crate::redact::text(m)).finish(),
+            Error::InvalidRequest { operation, message } => f
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("message", &crate::redact::text(message))
+                .finish(),
             Error::Auth(m) => f.debug_tuple("Auth").field(&crate::redact::text(m)).finish(),
             Error::Transport { operation, source } => f
                 .debug_struct("Transport")
@@ -312,7 +323,7 @@ impl Error {
                 error.operation.as_deref()
             }
             Error::Session(SessionError::RefreshFailed(error)) => error.operation(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Auth(_) | Error::Session(_) => None,
+            Error::Config(_) | Error::InvalidRequest { .. } | Error::Auth(_) | Error::Session(_) => None,
         }
     }
 
@@ -323,7 +334,8 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
-            | Error::UnexpectedStatus { operation, .. } => {
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::InvalidRequest { operation, .. } => {
                 operation.get_or_insert_with(|| id.to_string());
             }
             Error::RateLimited { error, .. } | Error::Unavailable(error) | Error::Api(error) => {
@@ -520,7 +532,7 @@ where
     fn from(error: progenitor_client::Error<E>) -> Self {
         use progenitor_client::Error as P;
         match error {
-            P::InvalidRequest(m) => Error::InvalidRequest(m),
+            P::InvalidRequest(m) => Error::InvalidRequest { operation: None, message: m },
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
                 // The URL may carry a gift or device code: the operation names the call instead.
                 let e = e.without_url();

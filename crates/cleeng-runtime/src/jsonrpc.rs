@@ -82,19 +82,16 @@ impl Params {
         value: Result<Option<T>, String>,
         required: bool,
     ) -> Result<(), Error> {
-        let value = value.map_err(|e| Error::InvalidRequest(format!("{}: {e}", self.operation)))?;
+        let value = value.map_err(|e| invalid(self.operation, format!("parameter `{name}`: {e}")))?;
         match value {
             Some(v) => {
                 let json = serde_json::to_value(v).map_err(|e| {
-                    Error::InvalidRequest(format!("{}: {name} cannot be encoded: {e}", self.operation))
+                    invalid(self.operation, format!("parameter `{name}` cannot be encoded: {e}"))
                 })?;
                 self.values.insert(name.to_string(), json);
                 Ok(())
             }
-            None if required => Err(Error::InvalidRequest(format!(
-                "{}: {name} is required",
-                self.operation
-            ))),
+            None if required => Err(invalid(self.operation, format!("parameter `{name}` is required"))),
             None => Ok(()),
         }
     }
@@ -127,7 +124,7 @@ pub async fn call<T: DeserializeOwned>(
         "id": id,
     });
     let body = serde_json::to_vec(&envelope)
-        .map_err(|e| Error::InvalidRequest(format!("{}: cannot encode the call: {e}", op.id)))?;
+        .map_err(|e| invalid(op.id, format!("cannot encode the call: {e}")))?;
     let request = http
         .post(format!("{base_url}{}", op.path))
         .header(http::header::CONTENT_TYPE, "application/json")
@@ -281,6 +278,11 @@ fn redacted(body: &Bytes) -> Bytes {
     }
 }
 
+/// A request refused before it was sent, naming the method.
+fn invalid(operation: &str, message: String) -> Error {
+    Error::InvalidRequest { operation: Some(operation.to_string()), message }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,7 +342,7 @@ mod tests {
         let shown = format!("{p:?}");
         assert!(shown.contains("customerToken") && !shown.contains("TOKEN-VALUE-42"), "{shown}");
         let missing = p.put::<String>("offerId", Ok(None), true).unwrap_err();
-        assert_eq!(missing.to_string(), "invalid request: getAccessStatus: offerId is required");
+        assert_eq!(missing.to_string(), "getAccessStatus: invalid request: parameter `offerId` is required");
         p.put::<String>("ipAddress", Ok(None), false).unwrap();
         assert_eq!(p.names().collect::<Vec<_>>(), ["customerToken"]);
     }

@@ -23,10 +23,13 @@ pub(crate) fn check(operation: &str, template: &str, base_path: &str, url_path: 
             .join(" or ")
     };
     let refuse = |detail: String| {
-        Error::InvalidRequest(format!(
-            "{operation}: {detail}; a path parameter must not be empty, `.` or `..` (it would \
-             change the request's path away from {template})"
-        ))
+        Error::InvalidRequest {
+            operation: Some(operation.to_string()),
+            message: format!(
+                "{detail}; a path parameter must not be empty, `.` or `..` (it would change the \
+                 request's path away from {template})"
+            ),
+        }
     };
     let Some(rest) = url_path.strip_prefix(base_path) else {
         return Err(refuse(format!("a dot segment in {} climbed above the base path", params())));
@@ -92,7 +95,7 @@ mod tests {
         ] {
             let err = check("activateOfferLocalization", T, "/3.1", path).unwrap_err();
             let text = err.to_string();
-            assert!(matches!(err, Error::InvalidRequest(_)), "{path}: {err:?}");
+            assert!(matches!(err, Error::InvalidRequest { .. }), "{path}: {err:?}");
             assert!(text.contains("activateOfferLocalization"), "{text}");
             assert!(text.contains("countryCode"), "{text}");
         }

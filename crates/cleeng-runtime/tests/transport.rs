@@ -335,7 +335,7 @@ async fn no_error_variant_prints_a_planted_secret() {
     let mut errors = vec![
         Error::MissingCredential { operation: "x".into(), accepted: vec![AuthScheme::PublisherToken] },
         Error::Config("bad base URL".into()),
-        Error::InvalidRequest("conversion failed".into()),
+        Error::InvalidRequest { operation: Some("getOffer".into()), message: "parameter `offer_id`: conversion failed".into() },
         Error::Auth("refresh rejected".into()),
         Error::Decode {
             operation: Some("loginCustomer".into()),
@@ -383,7 +383,7 @@ async fn no_error_variant_prints_a_planted_secret() {
         match error {
             Error::MissingCredential { .. }
             | Error::Config(_)
-            | Error::InvalidRequest(_)
+            | Error::InvalidRequest { .. }
             | Error::Auth(_)
             | Error::Transport { .. }
             | Error::Timeout { .. }
@@ -435,7 +435,7 @@ async fn a_dot_segment_cannot_turn_a_call_into_another_operation() {
     ] {
         let err = call(&parts, "activate_offer_localization", "POST", path).await.unwrap_err();
         let text = err.to_string();
-        assert!(matches!(err, Error::InvalidRequest(_)), "{path}: {err:?}");
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{path}: {err:?}");
         assert!(text.contains("activateOfferLocalization"), "{text}");
     }
     let err = call(&parts, "activate_offer_localization", "POST", "/offers/S1_US/localizations/%2e%2e/activate")

@@ -5753,13 +5753,13 @@ pub mod builder {
         pub fn event_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.event_type = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for event_type failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `event_type`: {}", e));
             self
         }
         ///Sends a `GET` request to `/event-types/{eventType}/endpoints`
@@ -5824,39 +5824,40 @@ pub mod builder {
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `cursor`: {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU32,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `limit`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::WebhookEndpointStatus>,
+            <V as ::std::convert::TryInto<
+                types::WebhookEndpointStatus,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `WebhookEndpointStatus` for status failed".to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `status`: {}", e));
             self
         }
         ///Sends a `GET` request to `/endpoints`
@@ -6006,13 +6007,13 @@ pub mod builder {
         pub fn endpoint_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.endpoint_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for endpoint_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `endpoint_id`: {}", e));
             self
         }
         ///Sends a `GET` request to `/endpoints/{endpointId}`
@@ -6073,13 +6074,13 @@ pub mod builder {
         pub fn endpoint_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.endpoint_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for endpoint_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `endpoint_id`: {}", e));
             self
         }
         ///Sends a `DELETE` request to `/endpoints/{endpointId}`
@@ -6133,13 +6134,13 @@ pub mod builder {
         pub fn endpoint_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.endpoint_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for endpoint_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `endpoint_id`: {}", e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6232,13 +6233,13 @@ pub mod builder {
         pub fn endpoint_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.endpoint_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for endpoint_id failed"
-                        .to_string()
-                });
+                .map_err(|e| ::std::format!("parameter `endpoint_id`: {}", e));
             self
         }
         ///Sends a `POST` request to `/endpoints/{endpointId}/rotate-secret`

@@ -124,7 +124,6 @@ fn builder(m: &Method, types: &Types) -> TokenStream {
     let setters = settable.iter().map(|p| {
         let f = ident(&p.name);
         let ty = types.param(&m.name, &p.name);
-        let failed = format!("conversion to `{ty}` for {f} failed");
         let mut lines = vec![match &p.description {
             Some(d) => d.clone(),
             None => format!("Sets `{}`.", p.name),
@@ -138,8 +137,10 @@ fn builder(m: &Method, types: &Types) -> TokenStream {
             pub fn #f<V>(mut self, value: V) -> Self
             where
                 V: std::convert::TryInto<#ty>,
+                <V as std::convert::TryInto<#ty>>::Error: std::fmt::Display,
             {
-                self.#f = value.try_into().map(Some).map_err(|_| #failed.to_string());
+                // The rule the value broke; `put` adds the parameter and the method.
+                self.#f = value.try_into().map(Some).map_err(|e| e.to_string());
                 self
             }
         }
