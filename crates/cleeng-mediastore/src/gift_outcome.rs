@@ -35,18 +35,16 @@ impl GiftCode {
     pub fn parse(code: &str) -> Result<GiftCode, Error> {
         let code = code.trim();
         if code.is_empty() {
-            return Err(Error::InvalidRequest("gift code: empty".into()));
+            return Err(invalid("gift code: empty".into()));
         }
         if code.len() > MAX_CODE_LEN {
-            return Err(Error::InvalidRequest(format!(
+            return Err(invalid(format!(
                 "gift code: {} characters, at most {MAX_CODE_LEN} allowed",
                 code.len()
             )));
         }
         if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(Error::InvalidRequest(
-                "gift code: only ASCII letters, digits and dashes are allowed".into(),
-            ));
+            return Err(invalid("gift code: only ASCII letters, digits and dashes are allowed".into()));
         }
         Ok(GiftCode(Secret::new(code)))
     }
@@ -55,6 +53,12 @@ impl GiftCode {
     pub fn expose(&self) -> &str {
         self.0.expose()
     }
+}
+
+/// A refused code: no operation yet (the code is checked before any call), and a message that
+/// never repeats the code.
+fn invalid(message: String) -> Error {
+    Error::InvalidRequest { operation: None, message }
 }
 
 impl fmt::Debug for GiftCode {
@@ -234,7 +238,7 @@ mod tests {
         assert!(!format!("{code:?} {code}").contains("1A2B"));
         for bad in ["", "   ", "1A2B/3C4D", "..", "1A2B-3C4D?x=1", "1A2B 3C4D", "1A2B%2F3C4D", &"A".repeat(65)] {
             let error = GiftCode::parse(bad).unwrap_err();
-            assert!(matches!(error, Error::InvalidRequest(_)), "{bad:?}: {error:?}");
+            assert!(matches!(error, Error::InvalidRequest { .. }), "{bad:?}: {error:?}");
             if bad.trim().len() > 2 {
                 assert!(!error.to_string().contains(bad.trim()), "{error}");
             }
