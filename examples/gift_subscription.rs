@@ -238,11 +238,10 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
 
     println!("13. the recipient's account");
     let subscriptions = recipient.list_customer_subscriptions().call().await?.payload()?;
-    let offer = gift.offer_id.clone().unwrap_or_default();
-    let short = offer.split('_').next().unwrap_or_default().to_string();
+    let offer = gift.offer_id.clone().ok_or("the gift names no offer")?;
+    // The same offer, localized or not: one `OfferId` type, compared by its base.
     let recipient_subscribed = subscriptions.items.iter().any(|s| {
-        let id = s.offer_id.clone().unwrap_or_default();
-        (id == offer || id == short) && s.status.as_deref() == Some("active")
+        s.offer_id.as_ref().is_some_and(|id| id.base() == offer.base()) && s.status.as_deref() == Some("active")
     });
     let transactions = recipient.list_customer_transactions().call().await?.payload()?;
     println!(

@@ -100,7 +100,7 @@ async fn webhook_receiver_verifies_the_signed_events() {
 async fn gift_subscription_is_bought_edited_and_redeemed_once() {
     let mock = MockServer::start().await;
     let outcome = gift_subscription::run(gift_subscription::Target::mock(&mock)).await.unwrap();
-    let offer = format!("{}_US", cleeng_mock::DEMO_GIFT_OFFER);
+    let offer: cleeng::runtime::OfferId = format!("{}_US", cleeng_mock::DEMO_GIFT_OFFER).try_into().unwrap();
     assert_eq!(outcome.non_giftable_refused, Some(true));
     assert!(outcome.gift_id > 0);
     assert_eq!(outcome.delivery_dates.0 - outcome.delivery_dates.1, 24 * 3600, "moved one day earlier");

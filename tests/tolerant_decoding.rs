@@ -103,6 +103,9 @@ impl Spec {
         if s.get("properties").is_some() {
             return Some("object".into());
         }
+        if let Some(only) = single_all_of(s) {
+            return self.ty(only);
+        }
         match self.branches(s).as_slice() {
             [only] => self.ty(only),
             _ => None,
@@ -123,6 +126,9 @@ impl Spec {
         }
         if let Some(first) = self.branches(s).first() {
             return self.value(first, depth + 1);
+        }
+        if let Some(only) = single_all_of(s) {
+            return self.value(only, depth + 1);
         }
         match self.ty(s).as_deref() {
             Some("string") => json!(string_for(s)),
@@ -152,6 +158,14 @@ impl Spec {
     fn number_or_string(&self, s: &Value) -> bool {
         let r = self.resolve(s);
         r.get("x-number-or-string") == Some(&json!(true)) || self.branches(s).iter().any(|b| self.number_or_string(b))
+    }
+}
+
+/// `allOf: [X]` without properties of its own (a `$ref` with a description or `nullable` beside it).
+fn single_all_of(s: &Value) -> Option<&Value> {
+    match s.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) if s.get("properties").is_none() => Some(only),
+        _ => None,
     }
 }
 

@@ -628,11 +628,11 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expires_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_at: {e}")
                     });
@@ -754,11 +754,11 @@ pub mod types {
         impl AuthorizeDeviceCodeRequest {
             pub fn additional_payload<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.additional_payload = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for additional_payload: {e}"
@@ -827,11 +827,11 @@ pub mod types {
         impl DeviceCode {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -839,11 +839,11 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expires_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_at: {e}")
                     });
@@ -851,11 +851,11 @@ pub mod types {
             }
             pub fn verification_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.verification_url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for verification_url: {e}"
@@ -927,13 +927,11 @@ pub mod types {
         impl DeviceTokens {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.access_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for access_token: {e}")
                     });
@@ -941,11 +939,11 @@ pub mod types {
             }
             pub fn additional_payload<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.additional_payload = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for additional_payload: {e}"
@@ -955,11 +953,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -967,11 +965,11 @@ pub mod types {
             }
             pub fn expires_in<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expires_in = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_in: {e}")
                     });
@@ -979,13 +977,11 @@ pub mod types {
             }
             pub fn refresh_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.refresh_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for refresh_token: {e}")
                     });
@@ -993,11 +989,11 @@ pub mod types {
             }
             pub fn token_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token_type = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token_type: {e}")
                     });
@@ -1053,11 +1049,11 @@ pub mod types {
         impl ErrorResponse {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1065,11 +1061,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.message = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1198,13 +1194,11 @@ pub mod types {
         impl Hi5Token {
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token: {e}")
                     });
@@ -1278,11 +1272,11 @@ pub mod types {
         impl Jwk {
             pub fn alg<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.alg = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for alg: {e}")
                     });
@@ -1290,11 +1284,11 @@ pub mod types {
             }
             pub fn crv<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.crv = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for crv: {e}")
                     });
@@ -1302,21 +1296,21 @@ pub mod types {
             }
             pub fn e<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.e = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| format!("error converting supplied value for e: {e}"));
                 self
             }
             pub fn kid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.kid = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for kid: {e}")
                     });
@@ -1336,21 +1330,21 @@ pub mod types {
             }
             pub fn n<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.n = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| format!("error converting supplied value for n: {e}"));
                 self
             }
             pub fn use_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.use_ = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for use_: {e}")
                     });
@@ -1358,21 +1352,21 @@ pub mod types {
             }
             pub fn x<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.x = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| format!("error converting supplied value for x: {e}"));
                 self
             }
             pub fn y<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.y = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| format!("error converting supplied value for y: {e}"));
                 self
             }
@@ -1482,6 +1476,93 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<AuthorizeDeviceCodeRequestCode> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AuthorizeDeviceCodeRequestCode>,
+            ::std::string::String,
+        > {
+            <AuthorizeDeviceCodeRequestCode as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<AuthorizeDeviceCodeRequestCode>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AuthorizeDeviceCodeRequestCode>,
+            ::std::string::String,
+        > {
+            <AuthorizeDeviceCodeRequestCode as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GenerateDeviceCodeRequestDeviceId> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GenerateDeviceCodeRequestDeviceId>,
+            ::std::string::String,
+        > {
+            <GenerateDeviceCodeRequestDeviceId as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GenerateDeviceCodeRequestDeviceId>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GenerateDeviceCodeRequestDeviceId>,
+            ::std::string::String,
+        > {
+            <GenerateDeviceCodeRequestDeviceId as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GenerateDeviceCodeRequestDeviceName> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GenerateDeviceCodeRequestDeviceName>,
+            ::std::string::String,
+        > {
+            <GenerateDeviceCodeRequestDeviceName as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GenerateDeviceCodeRequestDeviceName>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GenerateDeviceCodeRequestDeviceName>,
+            ::std::string::String,
+        > {
+            <GenerateDeviceCodeRequestDeviceName as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
         }
     }
 }

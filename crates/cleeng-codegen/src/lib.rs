@@ -34,6 +34,7 @@ pub mod mocks;
 pub mod normalize;
 pub mod setters;
 pub mod openrpc;
+pub mod optional;
 pub mod spec;
 pub mod surface;
 pub mod unconfirmed;

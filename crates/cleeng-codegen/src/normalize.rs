@@ -38,7 +38,8 @@ pub struct Report {
     pub trimmed_request_media: Vec<String>,
     /// Password-format string schemas mapped to `cleeng_runtime::Secret`.
     pub secret_fields: usize,
-    /// `x-number-or-string` schemas mapped to `cleeng_runtime::CleengId` / `Decimal`.
+    /// Component schemas replaced by a shared `cleeng_runtime` type (`x-shared-type`,
+    /// `x-number-or-string`), with that type's path.
     pub number_or_string: Vec<(String, &'static str)>,
 }
 
@@ -89,8 +90,9 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// Finds the shared runtime type for each component schema marked `x-number-or-string: true`
-/// (the generator replaces the schema's type with it, see `generate.rs`):
+/// Finds the shared runtime type for each component schema marked `x-shared-type: OfferId` /
+/// `CountryCode` / `Currency` (the concept by name) or `x-number-or-string: true` (the generator replaces the
+/// schema's type with it, see `generate.rs`). For the latter,
 /// a `oneOf` of integer and string is an id (`cleeng_runtime::CleengId`), of number
 /// and string an amount (`cleeng_runtime::Decimal`). One type per concept across families, and
 /// both forms decode everywhere. Any other shape with the marker is a spec error.
@@ -100,6 +102,21 @@ fn mark_number_or_string(doc: &OpenAPI, path: &str) -> Result<Vec<(String, &'sta
     let Some(components) = doc.components.as_ref() else { return Ok(mapped) };
     for (name, schema) in components.schemas.iter() {
         let ReferenceOr::Item(schema) = schema else { continue };
+        if let Some(shared) = schema.schema_data.extensions.get("x-shared-type") {
+            let rust = match shared.as_str() {
+                Some("OfferId") => "cleeng_runtime::OfferId",
+                Some("CountryCode") => "cleeng_runtime::CountryCode",
+                Some("Currency") => "cleeng_runtime::Currency",
+                _ => {
+                    return Err(Error::Invalid {
+                        path: path.into(),
+                        message: format!("schema {name}: x-shared-type {shared} is not one of OfferId, CountryCode, Currency"),
+                    })
+                }
+            };
+            mapped.push((name.clone(), rust));
+            continue;
+        }
         if schema.schema_data.extensions.get("x-number-or-string") != Some(&serde_json::Value::Bool(true)) {
             continue;
         }

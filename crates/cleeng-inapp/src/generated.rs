@@ -910,11 +910,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -991,11 +991,11 @@ pub mod types {
         impl AmazonReceipt {
             pub fn receipt_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.receipt_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for receipt_id: {e}")
                     });
@@ -1003,11 +1003,11 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.user_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
                     });
@@ -1069,11 +1069,11 @@ pub mod types {
         impl AndroidPaymentRequest {
             pub fn coupon_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.coupon_code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for coupon_code: {e}")
                     });
@@ -1095,11 +1095,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1204,11 +1204,11 @@ pub mod types {
         impl AndroidReceipt {
             pub fn developer_payload<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.developer_payload = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for developer_payload: {e}"
@@ -1218,11 +1218,11 @@ pub mod types {
             }
             pub fn order_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.order_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for order_id: {e}")
                     });
@@ -1230,11 +1230,11 @@ pub mod types {
             }
             pub fn package_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.package_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for package_name: {e}")
                     });
@@ -1242,11 +1242,11 @@ pub mod types {
             }
             pub fn product_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.product_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for product_id: {e}")
                     });
@@ -1254,11 +1254,11 @@ pub mod types {
             }
             pub fn purchase_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_state = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_state: {e}"
@@ -1268,11 +1268,11 @@ pub mod types {
             }
             pub fn purchase_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_time = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for purchase_time: {e}")
                     });
@@ -1280,13 +1280,11 @@ pub mod types {
             }
             pub fn purchase_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_token: {e}"
@@ -1377,11 +1375,11 @@ pub mod types {
             }
             pub fn coupon_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.coupon_code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for coupon_code: {e}")
                     });
@@ -1403,11 +1401,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1488,13 +1486,11 @@ pub mod types {
         impl AppleReceipt {
             pub fn receipt_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.receipt_data = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for receipt_data: {e}")
                     });
@@ -1502,11 +1498,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -1572,11 +1568,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1642,11 +1638,11 @@ pub mod types {
         impl ErrorResponse {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1654,11 +1650,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.message = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1711,11 +1707,11 @@ pub mod types {
         impl GooglePlayConflict {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1723,11 +1719,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.message = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1735,11 +1731,11 @@ pub mod types {
             }
             pub fn synchronization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.synchronization_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for synchronization_id: {e}"
@@ -1958,11 +1954,11 @@ pub mod types {
         impl RokuOrder {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<f64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.amount = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
                     });
@@ -1970,11 +1966,11 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1982,11 +1978,11 @@ pub mod types {
             }
             pub fn purchase_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for purchase_id: {e}")
                     });
@@ -1994,11 +1990,11 @@ pub mod types {
             }
             pub fn qty<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.qty = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for qty: {e}")
                     });
@@ -2006,11 +2002,11 @@ pub mod types {
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<f64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.total = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -2087,11 +2083,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2227,11 +2223,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2307,11 +2303,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2441,11 +2437,11 @@ pub mod types {
         impl SynchronizationStatus {
             pub fn access_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.access_granted = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_granted: {e}"
@@ -2455,11 +2451,11 @@ pub mod types {
             }
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2469,11 +2465,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2481,11 +2477,11 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2548,11 +2544,11 @@ pub mod types {
         impl ValidationAccepted {
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2615,6 +2611,120 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<ApplePaymentRequestAppType> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<ApplePaymentRequestAppType>,
+            ::std::string::String,
+        > {
+            <ApplePaymentRequestAppType as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<ApplePaymentRequestAppType>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<ApplePaymentRequestAppType>,
+            ::std::string::String,
+        > {
+            <ApplePaymentRequestAppType as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GooglePlayPurchaseRequestProductType> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GooglePlayPurchaseRequestProductType>,
+            ::std::string::String,
+        > {
+            <GooglePlayPurchaseRequestProductType as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GooglePlayPurchaseRequestProductType>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GooglePlayPurchaseRequestProductType>,
+            ::std::string::String,
+        > {
+            <GooglePlayPurchaseRequestProductType as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<PurchaseValidationStatusStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<PurchaseValidationStatusStatus>,
+            ::std::string::String,
+        > {
+            <PurchaseValidationStatusStatus as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<PurchaseValidationStatusStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<PurchaseValidationStatusStatus>,
+            ::std::string::String,
+        > {
+            <PurchaseValidationStatusStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<SynchronizationStatusStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<SynchronizationStatusStatus>,
+            ::std::string::String,
+        > {
+            <SynchronizationStatusStatus as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<SynchronizationStatusStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<SynchronizationStatusStatus>,
+            ::std::string::String,
+        > {
+            <SynchronizationStatusStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
         }
     }
 }

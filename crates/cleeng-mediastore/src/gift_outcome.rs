@@ -168,14 +168,14 @@ pub enum GiftVerdict {
         /// What redeeming will do.
         effect: RedeemEffect,
         /// The gifted offer, when given.
-        offer_id: Option<String>,
+        offer_id: Option<cleeng_runtime::OfferId>,
     },
     /// The code exists but cannot be redeemed by this customer now.
     Refused {
         /// Why.
         reason: RefusalReason,
         /// The gifted offer, when given.
-        offer_id: Option<String>,
+        offer_id: Option<cleeng_runtime::OfferId>,
     },
     /// No gift has this code (Cleeng answered 404).
     UnknownCode,
@@ -213,7 +213,7 @@ pub struct Redemption {
     /// What it did, when the answer says (`redeemMode`).
     pub effect: Option<RedeemEffect>,
     /// The gifted offer, when given.
-    pub offer_id: Option<String>,
+    pub offer_id: Option<cleeng_runtime::OfferId>,
 }
 
 impl From<GiftVerification> for Redemption {
@@ -274,7 +274,7 @@ mod tests {
             GiftVerdict::from(v),
             GiftVerdict::Redeemable {
                 effect: RedeemEffect::ExtendSubscription { subscription_id: Some(42) },
-                offer_id: Some("S1_US".into())
+                offer_id: Some("S1_US".try_into().unwrap())
             }
         );
         let v: GiftVerification = serde_json::from_value(serde_json::json!({

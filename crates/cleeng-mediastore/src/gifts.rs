@@ -217,7 +217,7 @@ pub struct PurchasedGift {
     /// The purchase (`T123456789`).
     pub transaction_id: String,
     /// The gifted offer.
-    pub offer_id: Option<String>,
+    pub offer_id: Option<cleeng_runtime::OfferId>,
     /// When it was bought, Unix seconds.
     pub transaction_date: Option<i64>,
 }

@@ -60,7 +60,7 @@ pub use session::{
 };
 
 pub use cleeng_runtime::{
-    ApiError, CleengId, Decimal, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
     Response, RetryPolicy, Secret, SessionError,
 };
 
@@ -73,7 +73,7 @@ pub mod prelude {
     pub use crate::generated::prelude::*;
     pub use crate::generated::types;
     pub use crate::{
-        CleengId, Decimal,
+        CleengId, CountryCode, Currency, Decimal, OfferId,
         Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,
         Session, Tokens,
     };

@@ -228,7 +228,7 @@ async fn verification_outcomes_are_typed_and_the_code_is_a_plain_path_segment() 
         verdict,
         GiftVerdict::Redeemable {
             effect: RedeemEffect::ExtendSubscription { subscription_id: Some(42) },
-            offer_id: Some("S1_US".into())
+            offer_id: Some("S1_US".try_into().unwrap())
         }
     );
     let verdict = account.verify_gift(&GiftCode::parse("USED-CODE").unwrap()).await.unwrap();

@@ -150,7 +150,7 @@ async fn a_code_redeems_once_into_a_new_then_an_extended_subscription_without_tr
 
     assert_eq!(
         recipient.verify_gift(&first).await.unwrap(),
-        GiftVerdict::Redeemable { effect: RedeemEffect::NewSubscription, offer_id: Some(gift_offer()) }
+        GiftVerdict::Redeemable { effect: RedeemEffect::NewSubscription, offer_id: Some(gift_offer().try_into().unwrap()) }
     );
     let redeemed = recipient.redeem_gift(&first).await.unwrap();
     assert_eq!(redeemed.effect, Some(RedeemEffect::NewSubscription));
@@ -164,7 +164,7 @@ async fn a_code_redeems_once_into_a_new_then_an_extended_subscription_without_tr
     // The second redemption of the same code: verification and redemption both refuse.
     assert_eq!(
         recipient.verify_gift(&first).await.unwrap(),
-        GiftVerdict::Refused { reason: RefusalReason::AlreadyRedeemed, offer_id: Some(gift_offer()) }
+        GiftVerdict::Refused { reason: RefusalReason::AlreadyRedeemed, offer_id: Some(gift_offer().try_into().unwrap()) }
     );
     let err = recipient.redeem_gift(&first).await.unwrap_err();
     assert!(matches!(err, GiftError::NotRedeemable { reason: RefusalReason::AlreadyRedeemed }), "{err:?}");
@@ -174,7 +174,7 @@ async fn a_code_redeems_once_into_a_new_then_an_extended_subscription_without_tr
         recipient.verify_gift(&second).await.unwrap(),
         GiftVerdict::Redeemable {
             effect: RedeemEffect::ExtendSubscription { subscription_id: Some(subscription_id) },
-            offer_id: Some(gift_offer())
+            offer_id: Some(gift_offer().try_into().unwrap())
         }
     );
     recipient.redeem_gift(&second).await.unwrap();

@@ -1,4 +1,5 @@
-//! Offer ids and country codes: one type each, shared by every family and every operation.
+//! Offer ids, country codes and currencies: one type each, shared by every family and every
+//! operation.
 //!
 //! Cleeng's offer id is the same concept in a subscription, an entitlement, a MediaStore order
 //! and the Offer API's paths, so it has one Rust type: an id read from one response is passed,
@@ -17,9 +18,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A Cleeng offer id: `S123123123` or, localized, `S123123123_US`.
 ///
-/// The first letter is the offer type (S subscription, P pass, E event, A live, R rental), then
-/// nine digits, then optionally `_` and a country code. Compare with a string directly
-/// (`id == "S123123123_US"`); `Display` and [`OfferId::as_str`] give the text.
+/// Cleeng's ids are a letter for the offer type (S subscription, P pass, E event, A live, R
+/// rental), nine digits and, localized, `_` and a country code. Only the characters are checked
+/// (letters, digits, `_`, `-`; 1 to 64 of them), not that shape: Cleeng's pages do not bind it,
+/// and a client-side bound would refuse ids Cleeng may issue later (audit findings AUD-24/26/36/37).
+/// The check still keeps a path parameter from changing the request (`..`, `/`, `?`).
+/// Compare with a string directly (`id == "S123123123_US"`); `Display` and [`OfferId::as_str`]
+/// give the text.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OfferId(String);
 
@@ -32,9 +37,9 @@ pub struct InvalidId {
 }
 
 impl OfferId {
-    const EXPECTED: &'static str = "an offer id (a letter S, P, E, A or R, nine digits, optionally _ and a two-letter country code, e.g. S123123123_US)";
+    const EXPECTED: &'static str = "an offer id (1 to 64 letters, digits, _ or -, e.g. S123123123_US)";
 
-    /// Checks `id` against the documented format.
+    /// Checks that `id` is made of letters, digits, `_` and `-` (1 to 64 of them).
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
         let id = id.into();
         if is_offer_id(&id) {
@@ -52,30 +57,26 @@ impl OfferId {
     /// The short id without the country suffix (`S123123123` for `S123123123_US`), which the
     /// Offer API's paths take; the id itself when it has no suffix.
     pub fn base(&self) -> OfferId {
-        match self.0.split_once('_') {
+        match self.split() {
             Some((base, _)) => OfferId(base.to_string()),
             None => self.clone(),
         }
     }
 
-    /// The localization's country (`US` for `S123123123_US`), if the id has one.
+    /// The localization's country (`US` for `S123123123_US`), if the id ends in `_` and two
+    /// capital letters.
     pub fn country(&self) -> Option<CountryCode> {
-        let (_, country) = self.0.split_once('_')?;
-        CountryCode::new(country).ok()
+        self.split().map(|(_, country)| CountryCode(country.to_string()))
+    }
+
+    fn split(&self) -> Option<(&str, &str)> {
+        let (base, country) = self.0.rsplit_once('_')?;
+        (!base.is_empty() && is_country_code(country)).then_some((base, country))
     }
 }
 
 fn is_offer_id(id: &str) -> bool {
-    let (base, country) = match id.split_once('_') {
-        Some((base, country)) => (base, Some(country)),
-        None => (id, None),
-    };
-    let bytes = base.as_bytes();
-    bytes.len() == 10
-        && b"SPEAR".contains(&bytes[0])
-        && (b'1'..=b'9').contains(&bytes[1])
-        && bytes[2..].iter().all(u8::is_ascii_digit)
-        && country.is_none_or(is_country_code)
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// An ISO 3166-1 alpha-2 country code such as `US` (two ASCII capital letters).
@@ -96,6 +97,29 @@ impl CountryCode {
     }
 
     /// The code as text, e.g. `"US"`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An ISO 4217 currency code such as `EUR` (three ASCII capital letters).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency(String);
+
+impl Currency {
+    const EXPECTED: &'static str = "a three-letter currency code such as EUR";
+
+    /// Checks `code`: three ASCII letters; lower case is accepted and stored in upper case.
+    pub fn new(code: impl Into<String>) -> Result<Self, InvalidId> {
+        let code = code.into();
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(Currency(code.to_ascii_uppercase()))
+        } else {
+            Err(InvalidId { value: code, expected: Self::EXPECTED })
+        }
+    }
+
+    /// The code as text, e.g. `"EUR"`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -210,6 +234,7 @@ macro_rules! text_value {
 
 text_value!(OfferId);
 text_value!(CountryCode);
+text_value!(Currency);
 
 #[cfg(test)]
 mod tests {
@@ -221,17 +246,23 @@ mod tests {
         assert_eq!(id.base(), "S123123123");
         assert_eq!(id.country().unwrap(), "US");
         assert_eq!(OfferId::new("P987654321").unwrap().country(), None);
-        for bad in ["", "S12312312", "X123123123", "S023123123", "S123123123_", "S123123123_usa", "S123123123/..", "../offers"] {
+        assert_eq!(OfferId::new("S123123123_usa").unwrap().country(), None);
+        assert_eq!(OfferId::new("S123123123_usa").unwrap().base(), "S123123123_usa");
+        for bad in ["", "..", "S123123123/..", "../offers", "S1 23", "S1?x=1", "S1#a", &"S".repeat(65)] {
             let err = OfferId::new(bad).unwrap_err();
-            assert!(err.to_string().contains("is not an offer id"), "{bad}: {err}");
+            assert!(err.to_string().contains("is not an offer id"), "{bad:?}: {err}");
         }
     }
 
     #[test]
-    fn country_codes_are_two_letters() {
+    fn country_codes_are_two_letters_and_currencies_three() {
         assert_eq!(CountryCode::new("us").unwrap(), "US");
         for bad in ["", "U", "USA", "..", "1A"] {
             assert!(CountryCode::new(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Currency::new("eur").unwrap(), "EUR");
+        for bad in ["", "EU", "EURO", "E1R"] {
+            assert!(Currency::new(bad).is_err(), "{bad}");
         }
     }
 

@@ -29,11 +29,13 @@ mod config;
 mod context;
 mod credentials;
 mod environment;
+mod ids;
 mod error;
 pub mod jsonrpc;
 pub mod lenient;
 pub mod limit;
 mod operation;
+mod optional;
 mod path;
 pub mod poll;
 pub mod redact;
@@ -56,6 +58,8 @@ pub use poll::PollSchedule;
 pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
 pub use values::{CleengId, Decimal, Timestamp};
+pub use ids::{CountryCode, Currency, InvalidId, OfferId};
+pub use optional::IntoOptional;
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.
 pub use progenitor_client;

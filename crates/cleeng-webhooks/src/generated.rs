@@ -1785,11 +1785,11 @@ pub mod types {
         impl CustomerConsentUpdatedData {
             pub fn consent_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.consent_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for consent_name: {e}")
                     });
@@ -1797,11 +1797,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -1811,11 +1811,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -1872,11 +1872,11 @@ pub mod types {
         impl CustomerRegisteredData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -1886,11 +1886,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -1900,11 +1900,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -1951,13 +1951,11 @@ pub mod types {
         impl CustomerRequestedPasswordResetData {
             pub fn password_reset_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.password_reset_url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for password_reset_url: {e}"
@@ -2007,11 +2005,11 @@ pub mod types {
         impl EventTypeGroup {
             pub fn domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.domain = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for domain: {e}")
                     });
@@ -2071,11 +2069,11 @@ pub mod types {
         impl EventTypeInfo {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.description = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -2083,11 +2081,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -2216,11 +2214,11 @@ pub mod types {
         impl InappPurchaseSyncResultData {
             pub fn access_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.access_granted = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_granted: {e}"
@@ -2230,13 +2228,11 @@ pub mod types {
             }
             pub fn cleeng_customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::CleengId>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.cleeng_customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for cleeng_customer_id: {e}"
@@ -2246,11 +2242,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2258,11 +2254,11 @@ pub mod types {
             }
             pub fn original_transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.original_transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for original_transaction_id: {e}"
@@ -2272,11 +2268,11 @@ pub mod types {
             }
             pub fn package_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.package_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for package_name: {e}")
                     });
@@ -2284,13 +2280,11 @@ pub mod types {
             }
             pub fn purchase_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_token: {e}"
@@ -2300,11 +2294,11 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2312,11 +2306,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -2324,11 +2318,11 @@ pub mod types {
             }
             pub fn synchronization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.synchronization_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for synchronization_id: {e}"
@@ -2338,11 +2332,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -2465,11 +2459,11 @@ pub mod types {
         impl InappPurchaseValidationSucceededData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -2477,11 +2471,11 @@ pub mod types {
             }
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2491,11 +2485,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -2503,11 +2497,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -2533,11 +2527,11 @@ pub mod types {
             }
             pub fn in_trial<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.in_trial = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for in_trial: {e}")
                     });
@@ -2545,11 +2539,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2557,11 +2551,11 @@ pub mod types {
             }
             pub fn offer_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_type = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_type: {e}")
                     });
@@ -2569,11 +2563,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -2583,11 +2577,11 @@ pub mod types {
             }
             pub fn prev_customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.prev_customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for prev_customer_id: {e}"
@@ -2597,13 +2591,11 @@ pub mod types {
             }
             pub fn prev_subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::CleengId>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.prev_subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for prev_subscription_id: {e}"
@@ -2613,15 +2605,13 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::InappPurchaseValidationSucceededDataResult,
-                    >,
+                T: ::cleeng_runtime::IntoOptional<
+                    super::InappPurchaseValidationSucceededDataResult,
                 >,
-                T::Error: ::std::fmt::Display,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2629,13 +2619,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::CleengId>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -2709,11 +2697,11 @@ pub mod types {
         impl OfferCreatedData {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -2721,11 +2709,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2773,11 +2761,11 @@ pub mod types {
         impl OfferDeactivatedData {
             pub fn deactivated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.deactivated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for deactivated_at: {e}"
@@ -2787,11 +2775,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2840,11 +2828,11 @@ pub mod types {
         impl OfferPriceChangedData {
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2852,11 +2840,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -2906,11 +2894,11 @@ pub mod types {
         impl OfferUpdatedData {
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2918,11 +2906,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -2995,11 +2983,11 @@ pub mod types {
         impl PassCreatedData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -3007,11 +2995,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3021,11 +3009,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -3035,11 +3023,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3047,11 +3035,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3061,11 +3049,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3073,11 +3061,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -3160,11 +3148,11 @@ pub mod types {
         impl PassExpirationChangedData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3174,11 +3162,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -3188,11 +3176,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3200,11 +3188,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3214,11 +3202,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3226,11 +3214,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -3238,11 +3226,11 @@ pub mod types {
             }
             pub fn previous_expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.previous_expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for previous_expiration_date: {e}"
@@ -3319,11 +3307,11 @@ pub mod types {
         impl PassTerminatedData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3333,11 +3321,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -3347,11 +3335,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3359,11 +3347,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3371,11 +3359,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -3489,11 +3477,11 @@ pub mod types {
         impl SubscriptionReadyForPaymentAuthorisationData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -3501,11 +3489,11 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
                     });
@@ -3513,11 +3501,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3527,11 +3515,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3539,11 +3527,11 @@ pub mod types {
             }
             pub fn dunning_attempt_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_attempt_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_attempt_date: {e}"
@@ -3553,11 +3541,11 @@ pub mod types {
             }
             pub fn dunning_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_status: {e}"
@@ -3567,11 +3555,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3581,11 +3569,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3593,11 +3581,11 @@ pub mod types {
             }
             pub fn payment_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_country: {e}"
@@ -3607,11 +3595,11 @@ pub mod types {
             }
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_details_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_details_id: {e}"
@@ -3621,11 +3609,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -3635,11 +3623,11 @@ pub mod types {
             }
             pub fn payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_method_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_method_id: {e}"
@@ -3649,13 +3637,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::CleengId>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -3665,13 +3651,11 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token: {e}")
                     });
@@ -3805,11 +3789,11 @@ pub mod types {
         impl SubscriptionReadyForPaymentCaptureData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -3817,11 +3801,11 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
                     });
@@ -3829,11 +3813,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3843,11 +3827,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3855,11 +3839,11 @@ pub mod types {
             }
             pub fn dunning_attempt_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_attempt_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_attempt_date: {e}"
@@ -3869,11 +3853,11 @@ pub mod types {
             }
             pub fn dunning_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_status: {e}"
@@ -3883,11 +3867,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3897,11 +3881,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3909,11 +3893,11 @@ pub mod types {
             }
             pub fn payment_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_country: {e}"
@@ -3923,11 +3907,11 @@ pub mod types {
             }
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_details_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_details_id: {e}"
@@ -3937,11 +3921,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -3951,11 +3935,11 @@ pub mod types {
             }
             pub fn payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_method_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_method_id: {e}"
@@ -3965,13 +3949,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::CleengId>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -3981,13 +3963,11 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token: {e}")
                     });
@@ -4151,13 +4131,11 @@ pub mod types {
         impl TransactionCreatedData {
             pub fn applicable_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.applicable_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for applicable_tax: {e}"
@@ -4167,13 +4145,11 @@ pub mod types {
             }
             pub fn applied_exchange_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.applied_exchange_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for applied_exchange_rate: {e}"
@@ -4183,11 +4159,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -4197,11 +4173,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -4211,11 +4187,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -4223,13 +4199,11 @@ pub mod types {
             }
             pub fn discount_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.discount_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for discount_rate: {e}")
                     });
@@ -4237,11 +4211,11 @@ pub mod types {
             }
             pub fn external_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.external_data = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for external_data: {e}")
                     });
@@ -4249,11 +4223,11 @@ pub mod types {
             }
             pub fn offer_currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for offer_currency: {e}"
@@ -4263,11 +4237,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -4275,13 +4249,11 @@ pub mod types {
             }
             pub fn offer_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_price = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_price: {e}")
                     });
@@ -4289,11 +4261,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -4303,11 +4275,11 @@ pub mod types {
             }
             pub fn payment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for payment_id: {e}")
                     });
@@ -4315,11 +4287,11 @@ pub mod types {
             }
             pub fn subscription_plan_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_plan_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_plan_id: {e}"
@@ -4329,13 +4301,11 @@ pub mod types {
             }
             pub fn tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.tax_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for tax_rate: {e}")
                     });
@@ -4343,11 +4313,11 @@ pub mod types {
             }
             pub fn transaction_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_country: {e}"
@@ -4357,11 +4327,11 @@ pub mod types {
             }
             pub fn transaction_currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_currency: {e}"
@@ -4371,11 +4341,11 @@ pub mod types {
             }
             pub fn transaction_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_date: {e}"
@@ -4385,11 +4355,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -4399,13 +4369,11 @@ pub mod types {
             }
             pub fn transaction_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_price_excl_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_price_excl_tax: {e}"
@@ -4415,13 +4383,11 @@ pub mod types {
             }
             pub fn transaction_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_price_incl_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_price_incl_tax: {e}"
@@ -4541,11 +4507,11 @@ pub mod types {
         impl WebhookEndpoint {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -4575,11 +4541,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4587,11 +4553,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4599,11 +4565,11 @@ pub mod types {
             }
             pub fn signing<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebhookSigning>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookSigning>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.signing = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for signing: {e}")
                     });
@@ -4611,13 +4577,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4625,11 +4589,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -4637,11 +4601,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -4727,11 +4691,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4739,11 +4703,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4751,13 +4715,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4879,11 +4841,11 @@ pub mod types {
             }
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.next_cursor = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for next_cursor: {e}")
                     });
@@ -4999,11 +4961,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -5011,11 +4973,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -5023,13 +4985,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -5037,11 +4997,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -5129,11 +5089,11 @@ pub mod types {
         impl WebhookEndpointWithSecret {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -5163,11 +5123,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -5175,11 +5135,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -5199,13 +5159,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -5213,11 +5171,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -5225,11 +5183,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -5419,11 +5377,11 @@ pub mod types {
         impl WebhookSigningWithSecret {
             pub fn algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.algorithm = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for algorithm: {e}")
                     });
@@ -5494,6 +5452,89 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<CleengDateTime> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CleengDateTime>,
+            ::std::string::String,
+        > {
+            <CleengDateTime as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<CleengDateTime> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CleengDateTime>,
+            ::std::string::String,
+        > {
+            <CleengDateTime as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<InappPurchaseValidationSucceededDataResult>
+    for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
+            ::std::string::String,
+        > {
+            <InappPurchaseValidationSucceededDataResult as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<InappPurchaseValidationSucceededDataResult>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
+            ::std::string::String,
+        > {
+            <InappPurchaseValidationSucceededDataResult as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<WebhookEndpointStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<WebhookEndpointStatus>,
+            ::std::string::String,
+        > {
+            <WebhookEndpointStatus as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<WebhookEndpointStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<WebhookEndpointStatus>,
+            ::std::string::String,
+        > {
+            <WebhookEndpointStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
         }
     }
 }
