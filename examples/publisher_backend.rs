@@ -83,7 +83,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         .find(|s| s.status.as_ref().map(|s| s.to_string()).as_deref() == Some("active"))
         .ok_or("the customer has no active subscription")?;
     let id = active.subscription_id.ok_or("subscription without id")?;
-    let offer_id = active.offer_id.clone().unwrap_or_default();
+    let offer_id = active.offer_id.clone().ok_or("subscription without an offer id")?;
 
     println!("2. pause {id} for one billing cycle");
     let paused = client

@@ -2,6 +2,7 @@
 //! included as a module, with exact outcomes asserted and the mock's answers checked against
 //! the specs (no schema violations).
 
+use cleeng::mediastore::{GiftVerdict, RedeemEffect, RefusalReason};
 use cleeng_mock::MockServer;
 
 #[allow(dead_code)]
@@ -10,6 +11,9 @@ mod checkout;
 #[allow(dead_code)]
 #[path = "../examples/device_pairing.rs"]
 mod device_pairing;
+#[allow(dead_code)]
+#[path = "../examples/gift_subscription.rs"]
+mod gift_subscription;
 #[allow(dead_code)]
 #[path = "../examples/migrating_from_jsonrpc.rs"]
 mod migrating_from_jsonrpc;
@@ -89,6 +93,31 @@ async fn webhook_receiver_verifies_the_signed_events() {
     let deliveries = mock.deliveries();
     assert_eq!(deliveries.len(), 2);
     assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");
+    assert_clean(&mock);
+}
+
+#[tokio::test]
+async fn gift_subscription_is_bought_edited_and_redeemed_once() {
+    let mock = MockServer::start().await;
+    let outcome = gift_subscription::run(gift_subscription::Target::mock(&mock)).await.unwrap();
+    let offer: cleeng::runtime::OfferId = format!("{}_US", cleeng_mock::DEMO_GIFT_OFFER).try_into().unwrap();
+    assert_eq!(outcome.non_giftable_refused, Some(true));
+    assert!(outcome.gift_id > 0);
+    assert_eq!(outcome.delivery_dates.0 - outcome.delivery_dates.1, 24 * 3600, "moved one day earlier");
+    assert!(outcome.other_fields_kept);
+    assert_eq!(
+        outcome.first_verdict,
+        GiftVerdict::Redeemable { effect: RedeemEffect::NewSubscription, offer_id: Some(offer.clone()) }
+    );
+    assert_eq!(outcome.redemption.effect, Some(RedeemEffect::NewSubscription));
+    assert_eq!(
+        outcome.second_verdict,
+        GiftVerdict::Refused { reason: RefusalReason::AlreadyRedeemed, offer_id: Some(offer) }
+    );
+    assert_eq!(outcome.second_redemption_refused, Some(RefusalReason::AlreadyRedeemed));
+    assert_eq!(outcome.unknown_code_verdict, GiftVerdict::UnknownCode);
+    assert!(outcome.recipient_subscribed);
+    assert_eq!(outcome.recipient_transactions, 0, "a redeemed gift leaves no transaction");
     assert_clean(&mock);
 }
 

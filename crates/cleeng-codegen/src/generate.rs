@@ -69,7 +69,12 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     let mut doc = loaded.document.clone();
     let normalization = normalize::normalize(&mut doc, &path)?;
 
-    let mut generator = Generator::new(&settings());
+    let mut settings = settings();
+    for (schema, rust) in &normalization.number_or_string {
+        // Every `$ref` to the schema becomes the shared type: one type per concept, across families.
+        settings.with_replacement(schema, format!("::{rust}"), [progenitor::TypeImpl::Display].into_iter());
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&doc)))
         .map_err(|panic| Error::Progenitor {
             path: path.clone(),
@@ -90,6 +95,8 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     crate::exhaustive::mark_non_exhaustive(&mut file);
     crate::calls::add_call_methods(&mut file, &ops);
     crate::setters::keep_conversion_errors(&mut file);
+    crate::lenient::mark_lenient_fields(&mut file);
+    crate::optional::optional_setters(&mut file);
     crate::client::align_client(&mut file);
     crate::api_version::strip_api_version_header(&mut file);
     let docs = |id: &str| doc_url(&loaded.document, id);
@@ -99,7 +106,7 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     let body = prettyplease::unparse(&file);
     let stamp = header::render(&path, &loaded.sha256, PROGENITOR_VERSION);
     let source = stamp.clone() + "\n" + &body;
-    let httpmock_source = Some(stamp + "\n" + &crate::mocks::generate(&doc, &path)?);
+    let httpmock_source = Some(stamp + "\n" + &crate::mocks::generate(&doc, &path, &settings)?);
     Ok(Generated {
         family,
         source,

@@ -12,9 +12,10 @@ use syn::{parse_quote, Expr, ImplItemFn};
 
 use crate::Error;
 
-/// Generates and formats the httpmock module for the normalized spec `doc`.
-pub fn generate(doc: &openapiv3::OpenAPI, path: &str) -> Result<String, Error> {
-    let mut generator = Generator::new(&crate::generate::settings());
+/// Generates and formats the httpmock module for the normalized spec `doc`, with the same
+/// `settings` (type replacements included) as the client it mocks.
+pub fn generate(doc: &openapiv3::OpenAPI, path: &str, settings: &progenitor::GenerationSettings) -> Result<String, Error> {
+    let mut generator = Generator::new(settings);
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.httpmock(doc, "crate")))
         .map_err(|panic| Error::Progenitor {
             path: path.to_string(),

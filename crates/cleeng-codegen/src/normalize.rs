@@ -38,6 +38,9 @@ pub struct Report {
     pub trimmed_request_media: Vec<String>,
     /// Password-format string schemas mapped to `cleeng_runtime::Secret`.
     pub secret_fields: usize,
+    /// Component schemas replaced by a shared `cleeng_runtime` type (`x-shared-type`,
+    /// `x-number-or-string`), with that type's path.
+    pub number_or_string: Vec<(String, &'static str)>,
 }
 
 const RAW: &str = "application/octet-stream";
@@ -52,6 +55,7 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
         .map(|c| c.responses.clone())
         .unwrap_or_default();
     report.secret_fields = mark_secrets(doc);
+    report.number_or_string = mark_number_or_string(doc, path)?;
     for (route, item) in doc.paths.paths.iter_mut() {
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -84,6 +88,66 @@ pub fn normalize(doc: &mut OpenAPI, path: &str) -> Result<Report, Error> {
         }
     }
     Ok(report)
+}
+
+/// Finds the shared runtime type for each component schema marked `x-shared-type: OfferId` /
+/// `CountryCode` / `Currency` (the concept by name) or `x-number-or-string: true` (the generator replaces the
+/// schema's type with it, see `generate.rs`). For the latter,
+/// a `oneOf` of integer and string is an id (`cleeng_runtime::CleengId`), of number
+/// and string an amount (`cleeng_runtime::Decimal`). One type per concept across families, and
+/// both forms decode everywhere. Any other shape with the marker is a spec error.
+fn mark_number_or_string(doc: &OpenAPI, path: &str) -> Result<Vec<(String, &'static str)>, Error> {
+    use openapiv3::Type;
+    let mut mapped = Vec::new();
+    let Some(components) = doc.components.as_ref() else { return Ok(mapped) };
+    for (name, schema) in components.schemas.iter() {
+        let ReferenceOr::Item(schema) = schema else { continue };
+        if let Some(shared) = schema.schema_data.extensions.get("x-shared-type") {
+            let rust = match shared.as_str() {
+                Some("OfferId") => "cleeng_runtime::OfferId",
+                Some("CountryCode") => "cleeng_runtime::CountryCode",
+                Some("Currency") => "cleeng_runtime::Currency",
+                _ => {
+                    return Err(Error::Invalid {
+                        path: path.into(),
+                        message: format!("schema {name}: x-shared-type {shared} is not one of OfferId, CountryCode, Currency"),
+                    })
+                }
+            };
+            mapped.push((name.clone(), rust));
+            continue;
+        }
+        if schema.schema_data.extensions.get("x-number-or-string") != Some(&serde_json::Value::Bool(true)) {
+            continue;
+        }
+        let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: format!("schema {name}: x-number-or-string needs a oneOf of a number and a string"),
+            });
+        };
+        let kinds: Vec<&str> = one_of
+            .iter()
+            .map(|s| match s {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Integer(_)), .. }) => "integer",
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Number(_)), .. }) => "number",
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(_)), .. }) => "string",
+                _ => "other",
+            })
+            .collect();
+        let rust = match kinds.as_slice() {
+            ["integer", "string"] | ["string", "integer"] => "cleeng_runtime::CleengId",
+            ["number", "string"] | ["string", "number"] => "cleeng_runtime::Decimal",
+            _ => {
+                return Err(Error::Invalid {
+                    path: path.into(),
+                    message: format!("schema {name}: x-number-or-string needs a oneOf of a number and a string, found {kinds:?}"),
+                })
+            }
+        };
+        mapped.push((name.clone(), rust));
+    }
+    Ok(mapped)
 }
 
 /// Marks every password-format string schema in the document as `cleeng_runtime::Secret`.

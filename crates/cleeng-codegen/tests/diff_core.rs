@@ -161,7 +161,7 @@ fn a_component_property_type_change_links_to_the_rust_field_it_changes() {
     assert_eq!(f.rust[0].type_name.as_deref(), Some("Gift"));
     assert_eq!(
         f.rust[0].describe(),
-        "field `types::Gift::offer_id` changed: `Option<String>` → `Option<i64>`"
+        "field `types::Gift::offer_id` changed: `Option<::cleeng_runtime::OfferId>` → `Option<i64>`"
     );
     // Every operation's change is one row about the schema, carrying the Rust field change.
     assert_eq!(f.rows.len(), 1, "{:#?}", f.rows);

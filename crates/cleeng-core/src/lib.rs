@@ -79,7 +79,7 @@ pub use envelope::Envelope;
 pub use pagination::{ItemStream, Page, PageStream, Paginate};
 
 pub use cleeng_runtime::{
-    ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
+    ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy,
 };
 
@@ -92,6 +92,7 @@ pub mod prelude {
     pub use crate::generated::prelude::*;
     pub use crate::generated::types;
     pub use crate::{
+        CleengId, CountryCode, Currency, Decimal, OfferId,
         ClientConfig, Credentials, ETag, Environment, Error, Fetched, Paginate, PublisherToken, Response,
         RetryPolicy, Versioned, Written,
     };

@@ -265,6 +265,7 @@ pub mod types {
     pub struct AppleSk2ValidationRequest {
         ///Cleeng customer id.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///Customer IP address.
         #[serde(
@@ -325,6 +326,7 @@ pub mod types {
     pub struct GooglePlayPurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub cleeng_customer_id: i64,
         ///Android application id, e.g. com.example.app.
         #[serde(rename = "packageName")]
@@ -487,6 +489,10 @@ pub mod types {
     pub struct RokuOrder {
         ///Price of one item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub amount: ::std::option::Option<f64>,
         ///Roku product code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -499,9 +505,17 @@ pub mod types {
         pub purchase_id: ::std::option::Option<::std::string::String>,
         ///Quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub qty: ::std::option::Option<i64>,
         ///Total including tax.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub total: ::std::option::Option<f64>,
     }
     impl RokuOrder {
@@ -546,6 +560,7 @@ pub mod types {
         pub custom_id: ::std::string::String,
         ///Cleeng customer id.
         #[serde(rename = "customerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub customer_id: i64,
         ///invoiceId from the Samsung purchase; basis of the validation.
         #[serde(rename = "invoiceId")]
@@ -569,6 +584,7 @@ pub mod types {
     pub struct Sk2PurchaseRequest {
         ///Cleeng customer id.
         #[serde(rename = "cleengCustomerId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub cleeng_customer_id: i64,
         ///Customer IPv4 address.
         #[serde(
@@ -792,11 +808,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -873,11 +889,11 @@ pub mod types {
         impl AmazonReceipt {
             pub fn receipt_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.receipt_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for receipt_id: {e}")
                     });
@@ -885,11 +901,11 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.user_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
                     });
@@ -951,11 +967,11 @@ pub mod types {
         impl AndroidPaymentRequest {
             pub fn coupon_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.coupon_code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for coupon_code: {e}")
                     });
@@ -977,11 +993,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1086,11 +1102,11 @@ pub mod types {
         impl AndroidReceipt {
             pub fn developer_payload<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.developer_payload = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for developer_payload: {e}"
@@ -1100,11 +1116,11 @@ pub mod types {
             }
             pub fn order_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.order_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for order_id: {e}")
                     });
@@ -1112,11 +1128,11 @@ pub mod types {
             }
             pub fn package_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.package_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for package_name: {e}")
                     });
@@ -1124,11 +1140,11 @@ pub mod types {
             }
             pub fn product_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.product_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for product_id: {e}")
                     });
@@ -1136,11 +1152,11 @@ pub mod types {
             }
             pub fn purchase_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_state = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_state: {e}"
@@ -1150,11 +1166,11 @@ pub mod types {
             }
             pub fn purchase_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_time = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for purchase_time: {e}")
                     });
@@ -1162,13 +1178,11 @@ pub mod types {
             }
             pub fn purchase_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_token: {e}"
@@ -1259,11 +1273,11 @@ pub mod types {
             }
             pub fn coupon_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.coupon_code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for coupon_code: {e}")
                     });
@@ -1285,11 +1299,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1370,13 +1384,11 @@ pub mod types {
         impl AppleReceipt {
             pub fn receipt_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.receipt_data = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for receipt_data: {e}")
                     });
@@ -1384,11 +1396,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -1454,11 +1466,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -1524,11 +1536,11 @@ pub mod types {
         impl ErrorResponse {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1536,11 +1548,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.message = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1593,11 +1605,11 @@ pub mod types {
         impl GooglePlayConflict {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1605,11 +1617,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.message = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1617,11 +1629,11 @@ pub mod types {
             }
             pub fn synchronization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.synchronization_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for synchronization_id: {e}"
@@ -1840,11 +1852,11 @@ pub mod types {
         impl RokuOrder {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<f64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.amount = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
                     });
@@ -1852,11 +1864,11 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.code = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1864,11 +1876,11 @@ pub mod types {
             }
             pub fn purchase_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for purchase_id: {e}")
                     });
@@ -1876,11 +1888,11 @@ pub mod types {
             }
             pub fn qty<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.qty = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for qty: {e}")
                     });
@@ -1888,11 +1900,11 @@ pub mod types {
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<f64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.total = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -1969,11 +1981,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2109,11 +2121,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2189,11 +2201,11 @@ pub mod types {
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.ip_address = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for ip_address: {e}")
                     });
@@ -2323,11 +2335,11 @@ pub mod types {
         impl SynchronizationStatus {
             pub fn access_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.access_granted = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_granted: {e}"
@@ -2337,11 +2349,11 @@ pub mod types {
             }
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2351,11 +2363,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2363,11 +2375,11 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2430,11 +2442,11 @@ pub mod types {
         impl ValidationAccepted {
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2497,6 +2509,120 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<ApplePaymentRequestAppType> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<ApplePaymentRequestAppType>,
+            ::std::string::String,
+        > {
+            <ApplePaymentRequestAppType as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<ApplePaymentRequestAppType>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<ApplePaymentRequestAppType>,
+            ::std::string::String,
+        > {
+            <ApplePaymentRequestAppType as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GooglePlayPurchaseRequestProductType> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GooglePlayPurchaseRequestProductType>,
+            ::std::string::String,
+        > {
+            <GooglePlayPurchaseRequestProductType as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<GooglePlayPurchaseRequestProductType>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<GooglePlayPurchaseRequestProductType>,
+            ::std::string::String,
+        > {
+            <GooglePlayPurchaseRequestProductType as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<PurchaseValidationStatusStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<PurchaseValidationStatusStatus>,
+            ::std::string::String,
+        > {
+            <PurchaseValidationStatusStatus as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<PurchaseValidationStatusStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<PurchaseValidationStatusStatus>,
+            ::std::string::String,
+        > {
+            <PurchaseValidationStatusStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<SynchronizationStatusStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<SynchronizationStatusStatus>,
+            ::std::string::String,
+        > {
+            <SynchronizationStatusStatus as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<SynchronizationStatusStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<SynchronizationStatusStatus>,
+            ::std::string::String,
+        > {
+            <SynchronizationStatusStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
         }
     }
 }

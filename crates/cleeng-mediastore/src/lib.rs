@@ -13,7 +13,9 @@
 //! * [`Session`]: a customer's JWT and refresh token, refreshed once before expiry however
 //!   many calls race for it, usable as the client's [`cleeng_runtime::BearerSource`];
 //! * [`Account`]: My Account calls with the customer id taken from the session, and the
-//!   checkout steps (order, payment method, Adyen with [`AdyenOutcome`], PayPal, free orders).
+//!   checkout steps (order, payment method, Adyen with [`AdyenOutcome`], PayPal, free orders);
+//! * [gift subscriptions](Account::order_gift): order a gift, find, read and edit it, verify and
+//!   redeem its code ([`GiftCode`], [`GiftVerdict`], [`GiftError`]).
 //!
 //! # Calls resting on partial evidence
 //!
@@ -32,6 +34,8 @@ mod account;
 mod checkout;
 mod claims;
 mod envelope;
+mod gift_outcome;
+mod gifts;
 mod session;
 
 pub use generated::*;
@@ -48,13 +52,15 @@ pub use account::Account;
 pub use checkout::{AdyenDetailsOutcome, AdyenOutcome};
 pub use claims::Claims;
 pub use envelope::{unwrap_envelope, Envelope, ENVELOPE_TYPES};
+pub use gift_outcome::{GiftCode, GiftVerdict, RedeemEffect, Redemption, RefusalReason};
+pub use gifts::{GiftChange, GiftDelivery, GiftError, PurchasedGift, MAX_PERSONAL_NOTE_CHARS};
 pub use session::{
     Session, SessionBuilder, Tokens, DEFAULT_CLOCK_SKEW, DEFAULT_MIN_VALIDITY, DEFAULT_REFRESH_BACKOFF,
     DEFAULT_REFRESH_MARGIN,
 };
 
 pub use cleeng_runtime::{
-    ApiError, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
+    ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
     Response, RetryPolicy, Secret, SessionError,
 };
 
@@ -67,6 +73,7 @@ pub mod prelude {
     pub use crate::generated::prelude::*;
     pub use crate::generated::types;
     pub use crate::{
+        CleengId, CountryCode, Currency, Decimal, OfferId,
         Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,
         Session, Tokens,
     };

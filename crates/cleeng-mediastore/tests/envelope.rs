@@ -5,7 +5,7 @@ mod common;
 use cleeng_mediastore::{
     ClientLoginExt, ClientCustomersExt, ClientOffersExt, ClientSwitchesExt, Error,
 };
-use cleeng_mediastore::types::FlexibleId;
+use cleeng_mediastore::CleengId;
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
@@ -81,7 +81,7 @@ async fn payload_is_what_response_data_holds() {
         .await
         .and_then(|r| r.payload())
         .unwrap();
-    assert!(matches!(customer.id, Some(FlexibleId::Int64(CUSTOMER_ID))), "{:?}", customer.id);
+    assert_eq!(customer.id.as_ref().and_then(CleengId::as_i64), Some(CUSTOMER_ID), "{:?}", customer.id);
     assert_eq!(customer.email.as_deref(), Some("jane@example.com"));
     assert_eq!(customer.country.as_deref(), Some("US"));
 }

@@ -2,7 +2,8 @@
 //!
 //! * identity: MediaStore register / login / refresh / get customer (JWT signed by the key the
 //!   Auth API's JWKS serves); Core register / get customer;
-//! * checkout: MediaStore offers, order, payment without details, entitlement;
+//! * checkout: MediaStore offers, order (also as a gift), payment without details, entitlement;
+//! * gifts and transactions: see [`crate::gifts`];
 //! * publisher back end: Core subscriptions (create, list, get, pause, resume), entitlements,
 //!   offers with `ETag` / `If-Match`;
 //! * device pairing: Auth generate / authorize / check code;
@@ -24,6 +25,9 @@ use crate::webhooks::Event;
 /// Routes a validated call to its journey.
 pub(crate) fn handle(shared: &Shared, state: &mut State, call: &Call<'_>, events: &mut Vec<Event>) -> Outcome {
     use Family::*;
+    if let Some(outcome) = crate::gifts::handle(state, call, events) {
+        return outcome;
+    }
     match (call.family, call.operation_id) {
         (MediaStore, "registerCustomer") => ms_register(shared, state, call, events),
         (MediaStore, "loginCustomer") => ms_login(shared, state, call),
@@ -31,8 +35,13 @@ pub(crate) fn handle(shared: &Shared, state: &mut State, call: &Call<'_>, events
         (MediaStore, "getCustomer") => with_own_customer(state, call, |c| Outcome::json(200, envelope(ms_customer(c)))),
         (MediaStore, "listOffers") => ms_list_offers(state),
         (MediaStore, "getOffer") => ms_get_offer(state, call),
+        (MediaStore, "getOfferV2") => match state.offer(&call.param_str("offerId").unwrap_or_default()) {
+            Some(o) => Outcome::json(200, envelope(ms_offer_v2(o))),
+            None => Outcome::fail(&[404], "Offer not found", "OFFER0001"),
+        },
         (MediaStore, "createOrder") => ms_create_order(state, call),
         (MediaStore, "getOrder") => ms_get_order(state, call),
+        (MediaStore, "updateOrder") => ms_update_order(state, call),
         (MediaStore, "createPaymentWithoutDetails") => ms_pay(state, call, events),
         (MediaStore, "getEntitlements") => ms_entitlement(state, call),
         (MediaStore, "listCustomerSubscriptions") => with_own_customer(state, call, |c| {
@@ -108,7 +117,7 @@ pub(crate) fn handle(shared: &Shared, state: &mut State, call: &Call<'_>, events
 // Helpers
 
 /// A hard-to-guess token (not cryptographically random; this is a mock).
-fn random_token(state: &mut State, prefix: &str) -> String {
+pub(crate) fn random_token(state: &mut State, prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -117,7 +126,7 @@ fn random_token(state: &mut State, prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(&digest[..16]))
 }
 
-fn envelope(data: Value) -> Value {
+pub(crate) fn envelope(data: Value) -> Value {
     json!({ "responseData": data, "errors": [] })
 }
 
@@ -350,7 +359,7 @@ fn ms_order(state: &State, order: &Order) -> Value {
         "country": order.country,
         "paymentMethodId": order.payment_method_id,
         "requiredPaymentDetails": false,
-        "buyAsAGift": false,
+        "buyAsAGift": order.buy_as_a_gift,
     })
 }
 
@@ -375,6 +384,8 @@ fn ms_create_order(state: &mut State, call: &Call<'_>) -> Outcome {
         country: body_str(call, "country").unwrap_or(&offer.country).to_string(),
         payment_method_id: call.body.get("paymentMethodId").and_then(Value::as_i64).unwrap_or(0),
         paid: false,
+        buy_as_a_gift: call.body.get("buyAsAGift").and_then(Value::as_bool).unwrap_or(false),
+        delivery: call.body.get("deliveryDetails").cloned(),
     };
     let body = envelope(json!({ "order": ms_order(state, &order), "success": true, "message": "Order created" }));
     state.orders.insert(order.id, order);
@@ -387,6 +398,32 @@ fn ms_get_order(state: &State, call: &Call<'_>) -> Outcome {
         Some(order) => Outcome::json(200, envelope(json!({ "order": ms_order(state, order), "success": true, "message": "" }))),
         None => Outcome::fail(&[404], format!("Order {id} not found"), "ORDER0001"),
     }
+}
+
+/// Sets the payment method, the gift flag or the delivery details of an unpaid order (the keys
+/// sent; a coupon is accepted and ignored).
+fn ms_update_order(state: &mut State, call: &Call<'_>) -> Outcome {
+    let id = call.param_i64("orderId").unwrap_or_default();
+    let customer_id = customer_id_of(call);
+    let Some(order) = state.orders.get_mut(&id).filter(|o| o.customer_id == customer_id) else {
+        // The spec documents no 404 here: the first documented of these statuses answers.
+        return Outcome::fail(&[404, 422], format!("Order {id} not found"), "ORDER0001");
+    };
+    if order.paid {
+        return Outcome::fail(&[422, 400], format!("Order {id} is already paid"), "ORDER0002");
+    }
+    let b = &call.body;
+    if let Some(v) = b.get("paymentMethodId").and_then(Value::as_i64) {
+        order.payment_method_id = v;
+    }
+    if let Some(v) = b.get("buyAsAGift").and_then(Value::as_bool) {
+        order.buy_as_a_gift = v;
+    }
+    if let Some(v) = b.get("deliveryDetails") {
+        order.delivery = Some(v.clone());
+    }
+    let order = order.clone();
+    Outcome::json(200, envelope(json!({ "order": ms_order(state, &order), "success": true, "message": "Order updated" })))
 }
 
 fn ms_pay(state: &mut State, call: &Call<'_>, events: &mut Vec<Event>) -> Outcome {
@@ -426,25 +463,15 @@ fn ms_pay(state: &mut State, call: &Call<'_>, events: &mut Vec<Event>) -> Outcom
     if let Some(o) = state.orders.get_mut(&order.id) {
         o.paid = true;
     }
+    if order.buy_as_a_gift {
+        // The gifter pays; the recipient gets access when they redeem the code.
+        crate::gifts::create_from_order(state, &order, &offer, transaction_id.clone(), t);
+        events.push(transaction_created(state, &order, customer_id, payment_id, &transaction_id, t));
+        return Outcome::json(200, envelope(payment));
+    }
     let expires = t + PERIOD_SECS;
     state.entitlements.insert((customer_id, offer.id.clone()), expires);
-    let email = state.customers.get(&customer_id).map(|c| c.email.clone());
-    events.push((
-        "transactionCreated",
-        json!({
-            "offerId": order.offer_id,
-            "transactionId": transaction_id,
-            "customerId": customer_id,
-            "paymentId": payment_id,
-            "offerPrice": order.amount,
-            "offerCurrency": order.currency,
-            "customerEmail": email,
-            "paymentGateway": "mock",
-            "transactionCountry": order.country,
-            "transactionCurrency": order.currency,
-            "transactionDate": t,
-        }),
-    ));
+    events.push(transaction_created(state, &order, customer_id, payment_id, &transaction_id, t));
     if offer.kind == "subscription" {
         let sub = Subscription {
             id: state.next_id(),
@@ -459,9 +486,33 @@ fn ms_pay(state: &mut State, call: &Call<'_>, events: &mut Vec<Event>) -> Outcom
             pause: None,
         };
         events.push(subscription_created(&sub));
+        let target = Some(sub.id);
         state.subscriptions.insert(sub.id, sub);
+        crate::gifts::record_transaction(state, &order, &offer, transaction_id, t, "subscriptionId", target);
+    } else {
+        crate::gifts::record_transaction(state, &order, &offer, transaction_id, t, "subscriptionId", None);
     }
     Outcome::json(200, envelope(payment))
+}
+
+fn transaction_created(state: &State, order: &Order, customer_id: i64, payment_id: i64, transaction_id: &str, t: i64) -> Event {
+    let email = state.customers.get(&customer_id).map(|c| c.email.clone());
+    (
+        "transactionCreated",
+        json!({
+            "offerId": order.offer_id,
+            "transactionId": transaction_id,
+            "customerId": customer_id,
+            "paymentId": payment_id,
+            "offerPrice": order.amount,
+            "offerCurrency": order.currency,
+            "customerEmail": email,
+            "paymentGateway": "mock",
+            "transactionCountry": order.country,
+            "transactionCurrency": order.currency,
+            "transactionDate": t,
+        }),
+    )
 }
 
 fn ms_entitlement(state: &State, call: &Call<'_>) -> Outcome {
@@ -625,7 +676,7 @@ fn core_subscription(s: &Subscription) -> Value {
     })
 }
 
-fn subscription_created(s: &Subscription) -> Event {
+pub(crate) fn subscription_created(s: &Subscription) -> Event {
     (
         "subscriptionCreated",
         json!({

@@ -32,6 +32,11 @@
 //! * Core subscriptions are created, listed (with `X-Total-Count`), paused and resumed;
 //! * offers carry a version: `ETag` on conditional reads, `If-None-Match` → 304,
 //!   stale `If-Match` → 412, a no-op write with `If-Match` → 204;
+//! * gifts: an order marked `buyAsAGift` with delivery details becomes, once paid, a gift with
+//!   a code; the gifter's transactions show it as `targetType: giftId`; MediaStore and Core read
+//!   and edit the same gift until it is sent (at its delivery date), verify its code (redeemable,
+//!   or refused: already redeemed, inactive offer; an unknown code is a 404) and redeem it once,
+//!   giving the recipient an active subscription (new or extended) and no transaction;
 //! * device pairing: a code is generated, authorized with a customer JWT, then checked for tokens;
 //! * the legacy JSON-RPC endpoint ([`MockServer::legacy_url`]) answers `generateCustomerToken`,
 //!   `getAccessStatus`, `getAccessibleTags` and `listCustomerSubscriptions` from the same state
@@ -41,11 +46,13 @@
 //!   the triggering call returns; [`MockServer::deliveries`] lists them.
 //!
 //! Seeded data: the customer [`DEMO_EMAIL`] / [`DEMO_PASSWORD`] (id [`DEMO_CUSTOMER_ID`]) with
-//! an active subscription to [`DEMO_SUBSCRIPTION_OFFER`], and a pass offer [`DEMO_PASS_OFFER`].
+//! an active subscription to [`DEMO_SUBSCRIPTION_OFFER`], a pass offer [`DEMO_PASS_OFFER`], and
+//! a giftable subscription offer [`DEMO_GIFT_OFFER`].
 
 #![warn(missing_docs)]
 
 mod drift;
+mod gifts;
 mod journeys;
 mod jsonrpc;
 mod jwt;
@@ -63,7 +70,8 @@ pub use jwt::KEY_ID;
 pub use spec::Family;
 pub use webhooks::SIGNATURE_HEADER;
 pub use state::{
-    Delivery, DEMO_CUSTOMER_ID, DEMO_EMAIL, DEMO_PASSWORD, DEMO_PASS_OFFER, DEMO_SUBSCRIPTION_OFFER, PUBLISHER_ID,
+    Delivery, DEMO_CUSTOMER_ID, DEMO_EMAIL, DEMO_GIFT_OFFER, DEMO_PASSWORD, DEMO_PASS_OFFER, DEMO_SUBSCRIPTION_OFFER,
+    PUBLISHER_ID,
 };
 
 /// Options for [`MockServer::start_with`].

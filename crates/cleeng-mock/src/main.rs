@@ -59,9 +59,10 @@ async fn main() {
         cleeng_mock::DEMO_CUSTOMER_ID
     );
     println!(
-        "  offers: {sub}_US (subscription), {pass}_US (pass); short ids {sub}, {pass}",
+        "  offers: {sub}_US (subscription), {pass}_US (pass), {gift}_US (giftable subscription); short ids {sub}, {pass}, {gift}",
         sub = cleeng_mock::DEMO_SUBSCRIPTION_OFFER,
-        pass = cleeng_mock::DEMO_PASS_OFFER
+        pass = cleeng_mock::DEMO_PASS_OFFER,
+        gift = cleeng_mock::DEMO_GIFT_OFFER
     );
     println!("  publisher id: {}", cleeng_mock::PUBLISHER_ID);
     let _ = tokio::signal::ctrl_c().await;

@@ -1,5 +1,6 @@
 //! The little state the main journeys need: customers, offers, orders, payments,
-//! entitlements, subscriptions, device codes, webhook endpoints, and what was delivered.
+//! entitlements, subscriptions, gifts, transactions, device codes, webhook endpoints, and what
+//! was delivered.
 //!
 //! Everything lives in memory behind one mutex and is lost when the server stops.
 
@@ -20,6 +21,8 @@ pub const DEMO_PASSWORD: &str = "demo-password-1";
 pub const DEMO_SUBSCRIPTION_OFFER: &str = "S100000001";
 /// The seeded pass offer.
 pub const DEMO_PASS_OFFER: &str = "P100000002";
+/// The seeded subscription offer that can be bought as a gift (the others cannot).
+pub const DEMO_GIFT_OFFER: &str = "S100000003";
 /// How long a purchase grants access.
 pub const PERIOD_SECS: i64 = 30 * 24 * 3600;
 
@@ -92,6 +95,52 @@ pub struct Order {
     pub country: String,
     pub payment_method_id: i64,
     pub paid: bool,
+    /// `buyAsAGift`.
+    pub buy_as_a_gift: bool,
+    /// `deliveryDetails` as sent (recipientEmail, deliveryDate, personalNote).
+    pub delivery: Option<Value>,
+}
+
+/// A gift bought through MediaStore: created when its order is paid.
+#[derive(Debug, Clone)]
+pub struct Gift {
+    pub id: i64,
+    /// `XXXX-XXXX`.
+    pub code: String,
+    /// The customer who bought it.
+    pub gifter_id: i64,
+    /// Long offer id.
+    pub offer_id: String,
+    pub recipient_email: Option<String>,
+    pub delivery_date: Option<i64>,
+    pub personal_note: Option<String>,
+    pub redeemed_at: Option<i64>,
+}
+
+impl Gift {
+    /// When it was sent: the mock "sends" a gift at its delivery date (Cleeng does it within
+    /// about an hour of it).
+    pub fn sent_at(&self) -> Option<i64> {
+        self.delivery_date.filter(|date| *date <= now())
+    }
+}
+
+/// A purchase as the customer's transaction list shows it.
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    /// `T123456789`.
+    pub id: String,
+    pub customer_id: i64,
+    /// Long offer id.
+    pub offer_id: String,
+    pub offer_type: &'static str,
+    pub offer_title: String,
+    pub amount: f64,
+    pub currency: String,
+    pub date: i64,
+    /// `giftId` or `subscriptionId`.
+    pub target_type: &'static str,
+    pub target_id: Option<i64>,
 }
 
 /// A subscription (created through Core, or by paying for a subscription offer).
@@ -164,6 +213,8 @@ pub struct State {
     /// `(customerId, short offer id)` → access expiry.
     pub entitlements: BTreeMap<(i64, String), i64>,
     pub subscriptions: BTreeMap<i64, Subscription>,
+    pub gifts: BTreeMap<i64, Gift>,
+    pub transactions: Vec<Transaction>,
     pub device_codes: BTreeMap<String, DeviceCode>,
     pub endpoints: BTreeMap<String, Endpoint>,
     /// Refresh token → customer.
@@ -175,7 +226,8 @@ pub struct State {
 }
 
 impl State {
-    /// The seeded state: the demo customer, two offers, and one active subscription.
+    /// The seeded state: the demo customer, three offers (one giftable), and one active
+    /// subscription.
     pub fn seeded() -> State {
         let t = now();
         let mut state = State {
@@ -218,6 +270,7 @@ impl State {
         for o in [
             offer(DEMO_SUBSCRIPTION_OFFER, "subscription", "Monthly subscription", 9.99),
             offer(DEMO_PASS_OFFER, "pass", "Weekend pass", 4.99),
+            Offer { giftable: true, ..offer(DEMO_GIFT_OFFER, "subscription", "Annual subscription", 99.99) },
         ] {
             state.offers.insert(o.id.clone(), o);
         }

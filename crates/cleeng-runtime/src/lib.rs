@@ -33,16 +33,20 @@ mod config;
 mod context;
 mod credentials;
 mod environment;
+mod ids;
 mod error;
 pub mod jsonrpc;
+pub mod lenient;
 pub mod limit;
 mod operation;
+mod optional;
 mod path;
 pub mod poll;
 pub mod redact;
 mod response;
 mod retry;
 mod tls;
+mod values;
 
 pub use call::{finish, finish_raw};
 pub use config::{
@@ -58,6 +62,9 @@ pub use operation::{AuthScheme, Confidence, OperationMeta};
 pub use poll::PollSchedule;
 pub use response::Response;
 pub use retry::{parse_retry_after, RetryPolicy, MAX_RETRY_AFTER};
+pub use values::{CleengId, Decimal, Timestamp};
+pub use ids::{CountryCode, Currency, InvalidId, OfferId};
+pub use optional::IntoOptional;
 pub use tls::TLS_BACKEND;
 
 /// Re-exported so family crates and users name one version of the generated-code support crate.

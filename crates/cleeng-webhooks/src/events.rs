@@ -20,7 +20,7 @@ use cleeng_runtime::Secret;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::values::{CleengId, Decimal, Timestamp};
+use cleeng_runtime::{CleengId, Decimal, Timestamp};
 use crate::WebhookError;
 
 /// A payload Cleeng does not describe field by field: the raw JSON object.

@@ -100,50 +100,6 @@ pub mod types {
             Self::Int64(value)
         }
     }
-    ///An amount or rate in major units. Older payloads send a JSON number (5.25), newer ones a decimal string ("10.0000"); both forms are accepted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CleengDecimal {
-        Double(f64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for CleengDecimal {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Double(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for CleengDecimal {
-        fn from(value: f64) -> Self {
-            Self::Double(value)
-        }
-    }
-    ///An id that Cleeng's documentation shows sometimes as a JSON integer and sometimes as a numeric string (e.g. subscriptionId); both forms are accepted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CleengId {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for CleengId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for CleengId {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     ///data of customerConsentUpdated: a customer changed a consent. Seen only in an older, truncated example; more fields may follow.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -162,6 +118,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
     }
@@ -189,6 +149,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
     }
@@ -222,6 +186,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub events: ::std::vec::Vec<EventTypeInfo>,
     }
     impl EventTypeGroup {
@@ -272,7 +237,7 @@ pub mod types {
             rename = "cleengCustomerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub cleeng_customer_id: ::std::option::Option<CleengId>,
+        pub cleeng_customer_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Offer concerned, when access is granted.
         #[serde(
             rename = "offerId",
@@ -369,6 +334,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "expirationDate",
@@ -381,6 +350,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub in_app_specific_data: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
@@ -412,13 +382,17 @@ pub mod types {
             rename = "prevCustomerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub prev_customer_id: ::std::option::Option<i64>,
         ///Previous subscription, only on a transfer.
         #[serde(
             rename = "prevSubscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub prev_subscription_id: ::std::option::Option<CleengId>,
+        pub prev_subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///What the validation did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
@@ -426,7 +400,7 @@ pub mod types {
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
     }
     impl InappPurchaseValidationSucceededData {
         pub fn builder() -> builder::InappPurchaseValidationSucceededData {
@@ -603,6 +577,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "expirationDate",
@@ -644,6 +622,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
@@ -690,6 +672,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
@@ -851,6 +837,10 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "dunningAttemptDate",
@@ -883,6 +873,10 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_details_id: ::std::option::Option<i64>,
         ///Gateway name, e.g. adyen (newer payloads only).
         #[serde(
@@ -894,12 +888,16 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Stored payment details token to charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -927,6 +925,10 @@ pub mod types {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
@@ -960,6 +962,10 @@ pub mod types {
             rename = "paymentDetailsId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_details_id: ::std::option::Option<i64>,
         ///Gateway name (inferred from the authorisation topic).
         #[serde(
@@ -972,12 +978,16 @@ pub mod types {
             rename = "paymentMethodId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_method_id: ::std::option::Option<i64>,
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<CleengId>,
+        pub subscription_id: ::std::option::Option<::cleeng_runtime::CleengId>,
         ///Stored payment details token (inferred from the authorisation topic).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::cleeng_runtime::Secret>,
@@ -1089,12 +1099,12 @@ pub mod types {
             rename = "applicableTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applicable_tax: ::std::option::Option<CleengDecimal>,
+        pub applicable_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "appliedExchangeRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applied_exchange_rate: ::std::option::Option<CleengDecimal>,
+        pub applied_exchange_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "customerEmail",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1109,12 +1119,16 @@ pub mod types {
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub customer_id: ::std::option::Option<i64>,
         #[serde(
             rename = "discountRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discount_rate: ::std::option::Option<CleengDecimal>,
+        pub discount_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "externalData",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1135,7 +1149,7 @@ pub mod types {
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub offer_price: ::std::option::Option<CleengDecimal>,
+        pub offer_price: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "paymentGateway",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1145,18 +1159,26 @@ pub mod types {
             rename = "paymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub payment_id: ::std::option::Option<i64>,
         ///Subscription plan charged; null for a one-off content purchase.
         #[serde(
             rename = "subscriptionPlanId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
         pub subscription_plan_id: ::std::option::Option<i64>,
         #[serde(
             rename = "taxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tax_rate: ::std::option::Option<CleengDecimal>,
+        pub tax_rate: ::std::option::Option<::cleeng_runtime::Decimal>,
         ///ISO 3166-1 alpha-2 code (newer shape).
         #[serde(
             rename = "transactionCountry",
@@ -1183,12 +1205,12 @@ pub mod types {
             rename = "transactionPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_excl_tax: ::std::option::Option<CleengDecimal>,
+        pub transaction_price_excl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
         #[serde(
             rename = "transactionPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_price_incl_tax: ::std::option::Option<CleengDecimal>,
+        pub transaction_price_incl_tax: ::std::option::Option<::cleeng_runtime::Decimal>,
     }
     impl TransactionCreatedData {
         pub fn builder() -> builder::TransactionCreatedData {
@@ -1211,6 +1233,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         ///Endpoint id, prefixed ep_. Immutable.
         pub id: ::std::string::String,
@@ -1251,6 +1274,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1380,6 +1404,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1413,6 +1438,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub event_types: ::std::vec::Vec<::std::string::String>,
         ///Endpoint id, prefixed ep_.
         pub id: ::std::string::String,
@@ -1458,6 +1484,7 @@ pub mod types {
     pub struct WebhookEnvelope {
         ///Publisher id the event belongs to (same value as publisherId).
         #[serde(rename = "broadcasterId")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub broadcaster_id: i64,
         ///Topic-specific payload.
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1545,11 +1572,11 @@ pub mod types {
         impl CustomerConsentUpdatedData {
             pub fn consent_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.consent_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for consent_name: {e}")
                     });
@@ -1557,11 +1584,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -1571,11 +1598,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -1632,11 +1659,11 @@ pub mod types {
         impl CustomerRegisteredData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -1646,11 +1673,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -1660,11 +1687,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -1711,13 +1738,11 @@ pub mod types {
         impl CustomerRequestedPasswordResetData {
             pub fn password_reset_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.password_reset_url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for password_reset_url: {e}"
@@ -1767,11 +1792,11 @@ pub mod types {
         impl EventTypeGroup {
             pub fn domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.domain = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for domain: {e}")
                     });
@@ -1831,11 +1856,11 @@ pub mod types {
         impl EventTypeInfo {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.description = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -1843,11 +1868,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -1921,7 +1946,7 @@ pub mod types {
                 ::std::string::String,
             >,
             cleeng_customer_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             offer_id: ::std::result::Result<
@@ -1976,11 +2001,11 @@ pub mod types {
         impl InappPurchaseSyncResultData {
             pub fn access_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.access_granted = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_granted: {e}"
@@ -1990,11 +2015,11 @@ pub mod types {
             }
             pub fn cleeng_customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.cleeng_customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for cleeng_customer_id: {e}"
@@ -2004,11 +2029,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2016,11 +2041,11 @@ pub mod types {
             }
             pub fn original_transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.original_transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for original_transaction_id: {e}"
@@ -2030,11 +2055,11 @@ pub mod types {
             }
             pub fn package_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.package_name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for package_name: {e}")
                     });
@@ -2042,13 +2067,11 @@ pub mod types {
             }
             pub fn purchase_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.purchase_token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for purchase_token: {e}"
@@ -2058,11 +2081,11 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2070,11 +2093,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -2082,11 +2105,11 @@ pub mod types {
             }
             pub fn synchronization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.synchronization_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for synchronization_id: {e}"
@@ -2096,11 +2119,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -2189,7 +2212,7 @@ pub mod types {
                 ::std::string::String,
             >,
             prev_subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             result: ::std::result::Result<
@@ -2197,7 +2220,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
         }
@@ -2223,11 +2246,11 @@ pub mod types {
         impl InappPurchaseValidationSucceededData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -2235,11 +2258,11 @@ pub mod types {
             }
             pub fn correlation_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.correlation_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for correlation_id: {e}"
@@ -2249,11 +2272,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -2261,11 +2284,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -2291,11 +2314,11 @@ pub mod types {
             }
             pub fn in_trial<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.in_trial = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for in_trial: {e}")
                     });
@@ -2303,11 +2326,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2315,11 +2338,11 @@ pub mod types {
             }
             pub fn offer_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_type = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_type: {e}")
                     });
@@ -2327,11 +2350,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -2341,11 +2364,11 @@ pub mod types {
             }
             pub fn prev_customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.prev_customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for prev_customer_id: {e}"
@@ -2355,11 +2378,11 @@ pub mod types {
             }
             pub fn prev_subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.prev_subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for prev_subscription_id: {e}"
@@ -2369,15 +2392,13 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::InappPurchaseValidationSucceededDataResult,
-                    >,
+                T: ::cleeng_runtime::IntoOptional<
+                    super::InappPurchaseValidationSucceededDataResult,
                 >,
-                T::Error: ::std::fmt::Display,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.result = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for result: {e}")
                     });
@@ -2385,11 +2406,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -2463,11 +2484,11 @@ pub mod types {
         impl OfferCreatedData {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -2475,11 +2496,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2527,11 +2548,11 @@ pub mod types {
         impl OfferDeactivatedData {
             pub fn deactivated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.deactivated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for deactivated_at: {e}"
@@ -2541,11 +2562,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2594,11 +2615,11 @@ pub mod types {
         impl OfferPriceChangedData {
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2606,11 +2627,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -2660,11 +2681,11 @@ pub mod types {
         impl OfferUpdatedData {
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2672,11 +2693,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -2749,11 +2770,11 @@ pub mod types {
         impl PassCreatedData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -2761,11 +2782,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -2775,11 +2796,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -2789,11 +2810,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -2801,11 +2822,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -2815,11 +2836,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2827,11 +2848,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -2914,11 +2935,11 @@ pub mod types {
         impl PassExpirationChangedData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -2928,11 +2949,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -2942,11 +2963,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -2954,11 +2975,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -2968,11 +2989,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -2980,11 +3001,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -2992,11 +3013,11 @@ pub mod types {
             }
             pub fn previous_expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.previous_expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for previous_expiration_date: {e}"
@@ -3073,11 +3094,11 @@ pub mod types {
         impl PassTerminatedData {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3087,11 +3108,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -3101,11 +3122,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3113,11 +3134,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3125,11 +3146,11 @@ pub mod types {
             }
             pub fn pass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.pass_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for pass_id: {e}")
                     });
@@ -3212,7 +3233,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             token: ::std::result::Result<
@@ -3243,11 +3264,11 @@ pub mod types {
         impl SubscriptionReadyForPaymentAuthorisationData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -3255,11 +3276,11 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
                     });
@@ -3267,11 +3288,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3281,11 +3302,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3293,11 +3314,11 @@ pub mod types {
             }
             pub fn dunning_attempt_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_attempt_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_attempt_date: {e}"
@@ -3307,11 +3328,11 @@ pub mod types {
             }
             pub fn dunning_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_status: {e}"
@@ -3321,11 +3342,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3335,11 +3356,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3347,11 +3368,11 @@ pub mod types {
             }
             pub fn payment_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_country: {e}"
@@ -3361,11 +3382,11 @@ pub mod types {
             }
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_details_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_details_id: {e}"
@@ -3375,11 +3396,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -3389,11 +3410,11 @@ pub mod types {
             }
             pub fn payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_method_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_method_id: {e}"
@@ -3403,11 +3424,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -3417,13 +3438,11 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token: {e}")
                     });
@@ -3526,7 +3545,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<super::CleengId>,
+                ::std::option::Option<::cleeng_runtime::CleengId>,
                 ::std::string::String,
             >,
             token: ::std::result::Result<
@@ -3557,11 +3576,11 @@ pub mod types {
         impl SubscriptionReadyForPaymentCaptureData {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<bool>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.active = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -3569,11 +3588,11 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
                     });
@@ -3581,11 +3600,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3595,11 +3614,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3607,11 +3626,11 @@ pub mod types {
             }
             pub fn dunning_attempt_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_attempt_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_attempt_date: {e}"
@@ -3621,11 +3640,11 @@ pub mod types {
             }
             pub fn dunning_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.dunning_status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for dunning_status: {e}"
@@ -3635,11 +3654,11 @@ pub mod types {
             }
             pub fn expiration_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.expiration_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for expiration_date: {e}"
@@ -3649,11 +3668,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -3661,11 +3680,11 @@ pub mod types {
             }
             pub fn payment_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_country: {e}"
@@ -3675,11 +3694,11 @@ pub mod types {
             }
             pub fn payment_details_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_details_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_details_id: {e}"
@@ -3689,11 +3708,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -3703,11 +3722,11 @@ pub mod types {
             }
             pub fn payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_method_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_method_id: {e}"
@@ -3717,11 +3736,11 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengId>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::CleengId>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_id: {e}"
@@ -3731,13 +3750,11 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_runtime::Secret>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Secret>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.token = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for token: {e}")
                     });
@@ -3792,11 +3809,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TransactionCreatedData {
             applicable_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             applied_exchange_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             customer_email: ::std::result::Result<
@@ -3812,7 +3829,7 @@ pub mod types {
                 ::std::string::String,
             >,
             discount_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             external_data: ::std::result::Result<
@@ -3828,7 +3845,7 @@ pub mod types {
                 ::std::string::String,
             >,
             offer_price: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             payment_gateway: ::std::result::Result<
@@ -3844,7 +3861,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tax_rate: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_country: ::std::result::Result<
@@ -3864,11 +3881,11 @@ pub mod types {
                 ::std::string::String,
             >,
             transaction_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
             transaction_price_incl_tax: ::std::result::Result<
-                ::std::option::Option<super::CleengDecimal>,
+                ::std::option::Option<::cleeng_runtime::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -3901,11 +3918,11 @@ pub mod types {
         impl TransactionCreatedData {
             pub fn applicable_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.applicable_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for applicable_tax: {e}"
@@ -3915,11 +3932,11 @@ pub mod types {
             }
             pub fn applied_exchange_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.applied_exchange_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for applied_exchange_rate: {e}"
@@ -3929,11 +3946,11 @@ pub mod types {
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_email = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_email: {e}"
@@ -3943,11 +3960,11 @@ pub mod types {
             }
             pub fn customer_external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_external_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_external_id: {e}"
@@ -3957,11 +3974,11 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.customer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for customer_id: {e}")
                     });
@@ -3969,11 +3986,11 @@ pub mod types {
             }
             pub fn discount_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.discount_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for discount_rate: {e}")
                     });
@@ -3981,11 +3998,11 @@ pub mod types {
             }
             pub fn external_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.external_data = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for external_data: {e}")
                     });
@@ -3993,11 +4010,11 @@ pub mod types {
             }
             pub fn offer_currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for offer_currency: {e}"
@@ -4007,11 +4024,11 @@ pub mod types {
             }
             pub fn offer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_id: {e}")
                     });
@@ -4019,11 +4036,11 @@ pub mod types {
             }
             pub fn offer_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.offer_price = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for offer_price: {e}")
                     });
@@ -4031,11 +4048,11 @@ pub mod types {
             }
             pub fn payment_gateway<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_gateway = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for payment_gateway: {e}"
@@ -4045,11 +4062,11 @@ pub mod types {
             }
             pub fn payment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.payment_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for payment_id: {e}")
                     });
@@ -4057,11 +4074,11 @@ pub mod types {
             }
             pub fn subscription_plan_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<i64>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.subscription_plan_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for subscription_plan_id: {e}"
@@ -4071,11 +4088,11 @@ pub mod types {
             }
             pub fn tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.tax_rate = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for tax_rate: {e}")
                     });
@@ -4083,11 +4100,11 @@ pub mod types {
             }
             pub fn transaction_country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_country = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_country: {e}"
@@ -4097,11 +4114,11 @@ pub mod types {
             }
             pub fn transaction_currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_currency = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_currency: {e}"
@@ -4111,11 +4128,11 @@ pub mod types {
             }
             pub fn transaction_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_date = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_date: {e}"
@@ -4125,11 +4142,11 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_id = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_id: {e}"
@@ -4139,11 +4156,11 @@ pub mod types {
             }
             pub fn transaction_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_price_excl_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_price_excl_tax: {e}"
@@ -4153,11 +4170,11 @@ pub mod types {
             }
             pub fn transaction_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDecimal>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::cleeng_runtime::Decimal>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.transaction_price_incl_tax = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transaction_price_incl_tax: {e}"
@@ -4277,11 +4294,11 @@ pub mod types {
         impl WebhookEndpoint {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -4311,11 +4328,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4323,11 +4340,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4335,11 +4352,11 @@ pub mod types {
             }
             pub fn signing<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebhookSigning>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookSigning>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.signing = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for signing: {e}")
                     });
@@ -4347,13 +4364,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4361,11 +4376,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -4373,11 +4388,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -4463,11 +4478,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4475,11 +4490,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4487,13 +4502,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4615,11 +4628,11 @@ pub mod types {
             }
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.next_cursor = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for next_cursor: {e}")
                     });
@@ -4735,11 +4748,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4747,11 +4760,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4759,13 +4772,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4773,11 +4784,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -4865,11 +4876,11 @@ pub mod types {
         impl WebhookEndpointWithSecret {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.created_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -4899,11 +4910,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.name = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -4911,11 +4922,11 @@ pub mod types {
             }
             pub fn retry_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RetryPolicy>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::RetryPolicy>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.retry_policy = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for retry_policy: {e}")
                     });
@@ -4935,13 +4946,11 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::WebhookEndpointStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::WebhookEndpointStatus>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.status = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4949,11 +4958,11 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CleengDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<super::CleengDateTime>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.updated_at = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -4961,11 +4970,11 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.url = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -5155,11 +5164,11 @@ pub mod types {
         impl WebhookSigningWithSecret {
             pub fn algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::cleeng_runtime::IntoOptional<::std::string::String>,
             {
+                use ::cleeng_runtime::IntoOptional as _;
                 self.algorithm = value
-                    .try_into()
+                    .into_optional()
                     .map_err(|e| {
                         format!("error converting supplied value for algorithm: {e}")
                     });
@@ -5230,6 +5239,89 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<CleengDateTime> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CleengDateTime>,
+            ::std::string::String,
+        > {
+            <CleengDateTime as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<CleengDateTime> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CleengDateTime>,
+            ::std::string::String,
+        > {
+            <CleengDateTime as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<InappPurchaseValidationSucceededDataResult>
+    for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
+            ::std::string::String,
+        > {
+            <InappPurchaseValidationSucceededDataResult as ::std::convert::TryFrom<
+                &str,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<InappPurchaseValidationSucceededDataResult>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<InappPurchaseValidationSucceededDataResult>,
+            ::std::string::String,
+        > {
+            <InappPurchaseValidationSucceededDataResult as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<WebhookEndpointStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<WebhookEndpointStatus>,
+            ::std::string::String,
+        > {
+            <WebhookEndpointStatus as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+    impl ::cleeng_runtime::IntoOptional<WebhookEndpointStatus>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<WebhookEndpointStatus>,
+            ::std::string::String,
+        > {
+            <WebhookEndpointStatus as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| e.to_string())
         }
     }
 }

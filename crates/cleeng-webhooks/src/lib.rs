@@ -87,7 +87,6 @@ mod events;
 mod redact;
 pub mod replay;
 mod signature;
-mod values;
 
 pub use generated::*;
 
@@ -121,4 +120,5 @@ pub use endpoints::EndpointWithSecret;
 pub use events::*;
 pub use replay::{DeliveryKey, RecentDeliveries};
 pub use signature::{SignatureEncoding, Verifier, VerifierError, WebhookError, MIN_SECRET_LEN, SIGNATURE_HEADER};
-pub use values::{CleengId, Decimal, Timestamp};
+/// The values Cleeng sends in more than one form; shared by every family, defined in `cleeng-runtime`.
+pub use cleeng_runtime::{CleengId, Decimal, Timestamp};

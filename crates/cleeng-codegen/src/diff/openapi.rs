@@ -856,7 +856,9 @@ impl<'a> Cx<'a> {
         }
         stack.push(key);
         let mut at = at.clone();
-        if let Some(name) = hv.component.clone().or_else(|| bv.component.clone()) {
+        // Inside a component only when both sides name the same one: a property whose `$ref`
+        // became an inline schema (or another component) changed in its enclosing schema.
+        if let Some(name) = hv.component.clone().filter(|h| bv.component.as_ref() == Some(h)) {
             at.schema_pointer = Some(format!("/components/schemas/{}", escape(&name)));
             at.schema_field = String::new();
             at.schema = Some(name);

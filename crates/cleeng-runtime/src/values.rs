@@ -1,12 +1,13 @@
-//! One Rust type for each value Cleeng sends in more than one form.
+//! One Rust type for each value Cleeng sends in more than one form, shared by every family.
 //!
-//! Cleeng's webhook payloads are documented inconsistently: `subscriptionId` is a JSON integer
-//! in one topic and a numeric string in another, dates are ISO-8601 strings except
-//! `transactionDate`, which is Unix seconds, and amounts are JSON numbers in older
-//! `transactionCreated` payloads but decimal strings (`"10.0000"`) in newer ones. The generated
-//! `types::CleengId`/`CleengDateTime`/`CleengDecimal` keep the two forms apart (an untagged
-//! enum), so code comparing ids or amounts would have to handle both every time; these newtypes
-//! accept either form and compare by value.
+//! Cleeng is inconsistent about some values: `subscriptionId` is a JSON integer in one webhook
+//! topic and a numeric string in another, MediaStore ids and amounts arrive as numbers or
+//! strings depending on the call, dates are ISO-8601 strings except `transactionDate` (Unix
+//! seconds), and amounts are JSON numbers in older payloads but decimal strings (`"10.0000"`) in
+//! newer ones. A spec schema marked `x-number-or-string: true` is generated as [`CleengId`] (an
+//! integer-or-string id) or [`Decimal`] (a number-or-string amount), so an id read from one
+//! family's response can be compared with, or passed to, any other call without matching on two
+//! forms; the generator does the mapping, the types live here.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -65,6 +66,30 @@ impl From<&str> for CleengId {
 impl From<String> for CleengId {
     fn from(id: String) -> Self {
         CleengId(id)
+    }
+}
+
+impl From<&String> for CleengId {
+    fn from(id: &String) -> Self {
+        CleengId(id.clone())
+    }
+}
+
+impl From<i32> for CleengId {
+    fn from(id: i32) -> Self {
+        CleengId(id.to_string())
+    }
+}
+
+impl From<u64> for CleengId {
+    fn from(id: u64) -> Self {
+        CleengId(id.to_string())
+    }
+}
+
+impl From<CleengId> for String {
+    fn from(id: CleengId) -> Self {
+        id.0
     }
 }
 
@@ -349,6 +374,47 @@ impl std::str::FromStr for Decimal {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         Decimal::parse(s).ok_or_else(|| format!("not a decimal number: {s:?}"))
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(v: i64) -> Self {
+        Decimal { units: i128::from(v), scale: 0 }
+    }
+}
+
+impl From<i32> for Decimal {
+    fn from(v: i32) -> Self {
+        Decimal { units: i128::from(v), scale: 0 }
+    }
+}
+
+impl TryFrom<f64> for Decimal {
+    type Error = String;
+    /// Takes the float's shortest exact text (`5.25` -> `"5.25"`); NaN and infinities are refused.
+    fn try_from(v: f64) -> Result<Self, String> {
+        Decimal::parse(&v.to_string()).ok_or_else(|| format!("number {v} does not fit a decimal"))
+    }
+}
+
+impl TryFrom<&str> for Decimal {
+    type Error = String;
+    fn try_from(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl TryFrom<String> for Decimal {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl TryFrom<&String> for Decimal {
+    type Error = String;
+    fn try_from(s: &String) -> Result<Self, String> {
+        s.parse()
     }
 }
 
