@@ -306,7 +306,8 @@ user_mode_run() {
     make_user_floor "$tls" "$base/user-floor-$tls"
     sides+=("floor-$tls"); side_dir["floor-$tls"]=$base/user-floor-$tls
   done
-  for run in $(seq 1 "$runs"); do
+  # FIRST_RUN=N numbers the runs from N (their rotation too), to add runs to an earlier session.
+  for run in $(seq "${FIRST_RUN:-1}" $(( ${FIRST_RUN:-1} + runs - 1 ))); do
     # Rotate the order every run so load drift lands on every side.
     local order=() n=${#sides[@]} i
     for i in $(seq 0 $((n - 1))); do order+=("${sides[$(( (i + run - 1) % n ))]}"); done
@@ -317,7 +318,7 @@ user_mode_run() {
       t=$(cd "$dir" && cold_build "$side" "$target" cargo build --timings)
       side_times[$side]="${side_times[$side]:-} $t"
       line+=" $side ${t} s (load ${load}→$(cut -d' ' -f1 /proc/loadavg));"
-      if [ "$run" -eq 1 ]; then
+      if [ "$run" -eq "${FIRST_RUN:-1}" ]; then
         echo "  $side, first run, cold debug build ${t} s:"
         top_units "$target" "$dir"
       fi
