@@ -8464,17 +8464,17 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum UpdateSubscriptionResponse {
-        Variant0(SubscriptionUpdateResult),
-        Variant1(Subscription),
+        SubscriptionUpdateResult(SubscriptionUpdateResult),
+        Subscription(Subscription),
     }
     impl ::std::convert::From<SubscriptionUpdateResult> for UpdateSubscriptionResponse {
         fn from(value: SubscriptionUpdateResult) -> Self {
-            Self::Variant0(value)
+            Self::SubscriptionUpdateResult(value)
         }
     }
     impl ::std::convert::From<Subscription> for UpdateSubscriptionResponse {
         fn from(value: Subscription) -> Self {
-            Self::Variant1(value)
+            Self::Subscription(value)
         }
     }
     ///One endpoint subscribed to a topic: where to deliver, which events (filters), how to sign them (verification) and how to retry.
