@@ -79,6 +79,9 @@ pub use jwt::{CleengClaims, JwtError, JwtVerifier};
 pub use pairing::{PairedDevice, PairingCode, PairingError};
 pub use poll::PollSchedule;
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy, Secret,
@@ -90,8 +93,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the pairing and JWT helpers, and the
 /// `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, CustomerJwt, Environment, Error, JwtVerifier, PairingCode, PollSchedule,
         PublisherToken, Response, RetryPolicy, Secret,

@@ -78,6 +78,9 @@ pub use conditional::{ETag, Fetched, Versioned, Written};
 pub use envelope::Envelope;
 pub use pagination::{ItemStream, Page, PageStream, Paginate};
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy,
@@ -89,8 +92,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the pagination trait and the conditional
 /// request outcomes, and the `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         CleengId, CountryCode, Currency, Decimal, OfferId,
         ClientConfig, Credentials, ETag, Environment, Error, Fetched, Paginate, PublisherToken, Response,

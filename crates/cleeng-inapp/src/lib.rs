@@ -56,6 +56,9 @@ pub use poll::PollSchedule;
 pub use storekit2::StoreKitError;
 pub use validation::{Store, ValidationError, ValidationOutcome};
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy,
@@ -67,8 +70,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the polling schedule, and the `types`
 /// module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, CustomerJwt, Environment, Error, PollSchedule, PublisherToken, Response,
         RetryPolicy, Store,

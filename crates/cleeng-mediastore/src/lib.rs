@@ -59,6 +59,9 @@ pub use session::{
     DEFAULT_REFRESH_MARGIN,
 };
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
     Response, RetryPolicy, Secret, SessionError,
@@ -70,8 +73,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, [`Session`] and [`Account`], and the
 /// `types` module. Envelope unwrapping needs no import: every envelope has `.payload()`.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         CleengId, CountryCode, Currency, Decimal, OfferId,
         Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,

@@ -98,6 +98,9 @@ pub use generated::*;
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy, Secret,
@@ -109,8 +112,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, [`Event`] and [`Verifier`], and the
 /// `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, Environment, Error, Event, PublisherToken, Response, RetryPolicy, Secret,
         Verifier, WebhookError,
