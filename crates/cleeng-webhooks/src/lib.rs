@@ -1,6 +1,27 @@
 //! Typed Rust client for the Cleeng Webhooks API: managing webhook endpoints and their signing
 //! secrets, a typed [`Event`] for every webhook topic, and signature verification.
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Accept a delivery: check its signature, decode it, drop repeats | [`Verifier::verify`] → [`Event`], [`RecentDeliveries`] (below) |
+//! | Create an endpoint and keep its signing secret | [`Client::create_endpoint`] → [`EndpointWithSecret`] |
+//! | Rotate a signing secret | [`Client::rotate_signing_secret`] |
+//! | List every endpoint | [`Client::stream_webhook_endpoints`] |
+//!
+//! **Create an endpoint, then list them all:**
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_webhooks::Client, create: cleeng_webhooks::types::WebhookEndpointCreate) -> Result<(), cleeng_webhooks::Error> {
+//! use cleeng_webhooks::prelude::*;
+//! use futures::TryStreamExt;
+//!
+//! let created = client.create_endpoint(create).await?; // keep `created.secret` for the Verifier
+//! let all: Vec<types::WebhookEndpoint> = client.stream_webhook_endpoints(None, None).try_collect().await?;
+//! # let _ = (created, all); Ok(()) }
+//! ```
+//!
 //! # Receiving deliveries
 //!
 //! ```
