@@ -20,7 +20,7 @@ pub const PREVIEW_CHARS: usize = 256;
 
 /// `true` when a JSON key (or form/query field) names a value that may be a secret: anything
 /// with `jwt`, `token`, `secret`, `password`, `passwd`, `authorization`, `cookie`, `apikey`,
-/// `signature` or card data in its name, `pin`/`otp`, and `code` or a name ending in `code`
+/// `signature`, `receipt` (store receipts) or card data in its name, `pin`/`otp`, and `code` or a name ending in `code`
 /// (gift, device, activation, coupon codes) except well-known harmless codes (`errorCode`,
 /// `countryCode`, `currencyCode`...). Case, `_` and `-` are ignored.
 pub fn is_secret_key(key: &str) -> bool {
@@ -29,9 +29,9 @@ pub fn is_secret_key(key: &str) -> bool {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect();
-    const CONTAINS: [&str; 12] = [
+    const CONTAINS: [&str; 13] = [
         "jwt", "token", "secret", "password", "passwd", "authorization", "cookie", "apikey",
-        "signature", "cardnumber", "cvv", "cvc",
+        "signature", "cardnumber", "cvv", "cvc", "receipt",
     ];
     const HARMLESS_CODES: [&str; 12] = [
         "errorcode", "statuscode", "countrycode", "currencycode", "languagecode", "localecode",

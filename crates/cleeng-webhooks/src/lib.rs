@@ -105,7 +105,6 @@ mod generated;
 pub mod axum;
 mod endpoints;
 mod events;
-mod redact;
 pub mod replay;
 mod signature;
 
