@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub use cleeng_runtime as runtime;
+#[doc(no_inline)]
 pub use cleeng_runtime::{ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken};
 
 /// Core API 3.1 (publisher token), including the Offer API. (Named `core_api`, not `core`, so

@@ -9,6 +9,38 @@
 //! returns the decoded body or one [`Error`]; `.call_with_response().await` also keeps status and
 //! headers ([`Response`]). `use cleeng_auth::prelude::*;` is the one import a program needs.
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Log a TV in with a PIN shown on screen | [`pairing::start_device_pairing`], then [`PairingCode::wait_for_authorization`] |
+//! | Check a customer's Cleeng JWT on your backend, offline | [`JwtVerifier::verify`] (bound to your publisher id) |
+//!
+//! **Log a TV in with a PIN** (show the code, then wait while the customer enters it on the web):
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_auth::prelude::*;
+//!
+//! let client = Client::sandbox(());
+//! let code = cleeng_auth::pairing::start_device_pairing(&client, 123456789, "tv-42", "Living room TV").await?;
+//! println!("Enter {} at {:?}", code.code, code.verification_url);
+//! let device = code.wait_for_authorization(&client, &code.default_schedule()).await?;
+//! # let _ = device; Ok(()) }
+//! ```
+//!
+//! **Check a customer's JWT** (keys fetched once and cached; a token of another publisher fails):
+//!
+//! ```no_run
+//! # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_auth::prelude::*;
+//!
+//! let verifier = JwtVerifier::new(Client::sandbox(()), 123456789);
+//! let claims = verifier.verify(token).await?;
+//! println!("customer {:?}, expires {:?}", claims.customer_id, claims.expires_at());
+//! # Ok(()) }
+//! ```
+//!
 //! # Hosts: only the sandbox is confirmed
 //!
 //! The base URL is explicit per environment, in [`HOSTS`] (from the spec's `servers`):
@@ -79,6 +111,9 @@ pub use jwt::{CleengClaims, JwtError, JwtVerifier};
 pub use pairing::{PairedDevice, PairingCode, PairingError};
 pub use poll::PollSchedule;
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy, Secret,
@@ -90,8 +125,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the pairing and JWT helpers, and the
 /// `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, CustomerJwt, Environment, Error, JwtVerifier, PairingCode, PollSchedule,
         PublisherToken, Response, RetryPolicy, Secret,

@@ -32,6 +32,9 @@ pub fn align_client(file: &mut syn::File) -> (usize, usize) {
                 if let Some(private) = take_error(&mut u.tree) {
                     extra.push(private);
                     narrowed += 1;
+                    // progenitor's `ResponseValue`/`ByteStream` keep their own docs (whose links
+                    // point into progenitor-client): listed as re-exports, not copied here.
+                    u.attrs.push(parse_quote!(#[doc(no_inline)]));
                 }
             }
             _ => {}

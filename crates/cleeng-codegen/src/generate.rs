@@ -97,6 +97,7 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     crate::setters::keep_conversion_errors(&mut file);
     crate::lenient::mark_lenient_fields(&mut file);
     crate::optional::optional_setters(&mut file);
+    crate::variants::name_variants(&mut file);
     crate::client::align_client(&mut file);
     crate::api_version::strip_api_version_header(&mut file);
     let docs = |id: &str| doc_url(&loaded.document, id);

@@ -39,6 +39,7 @@ pub mod optional;
 pub mod spec;
 pub mod surface;
 pub mod unconfirmed;
+pub mod variants;
 
 pub use family::Family;
 pub use generate::{generate, Generated};

@@ -70,8 +70,8 @@ impl Envelope for UpdateSubscriptionResponse {
 
     fn into_data(self) -> Result<Subscription, Error> {
         match self {
-            UpdateSubscriptionResponse::Variant0(envelope) => envelope.into_data(),
-            UpdateSubscriptionResponse::Variant1(subscription) => Ok(subscription),
+            UpdateSubscriptionResponse::SubscriptionUpdateResult(envelope) => envelope.into_data(),
+            UpdateSubscriptionResponse::Subscription(subscription) => Ok(subscription),
         }
     }
 }
@@ -133,12 +133,12 @@ mod tests {
             {"success": true, "subscription": {"subscriptionId": 7, "status": "active"}, "message": ""}
         ))
         .expect("envelope decodes");
-        assert!(matches!(enveloped, UpdateSubscriptionResponse::Variant0(_)));
+        assert!(matches!(enveloped, UpdateSubscriptionResponse::SubscriptionUpdateResult(_)));
         assert_eq!(enveloped.into_data().expect("data").subscription_id, Some(7));
 
         let bare: UpdateSubscriptionResponse =
             serde_json::from_value(serde_json::json!({"subscriptionId": 8, "status": "active"})).expect("bare decodes");
-        assert!(matches!(bare, UpdateSubscriptionResponse::Variant1(_)), "a bare subscription must not become an empty envelope");
+        assert!(matches!(bare, UpdateSubscriptionResponse::Subscription(_)), "a bare subscription must not become an empty envelope");
         assert_eq!(bare.into_data().expect("data").subscription_id, Some(8));
 
         let refused: UpdateSubscriptionResponse =

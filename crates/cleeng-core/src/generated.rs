@@ -5,6 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
+#[doc(no_inline)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
@@ -7676,17 +7677,17 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum UpdateSubscriptionResponse {
-        Variant0(SubscriptionUpdateResult),
-        Variant1(Subscription),
+        SubscriptionUpdateResult(SubscriptionUpdateResult),
+        Subscription(Subscription),
     }
     impl ::std::convert::From<SubscriptionUpdateResult> for UpdateSubscriptionResponse {
         fn from(value: SubscriptionUpdateResult) -> Self {
-            Self::Variant0(value)
+            Self::SubscriptionUpdateResult(value)
         }
     }
     impl ::std::convert::From<Subscription> for UpdateSubscriptionResponse {
         fn from(value: Subscription) -> Self {
-            Self::Variant1(value)
+            Self::Subscription(value)
         }
     }
     ///One endpoint subscribed to a topic: where to deliver, which events (filters), how to sign them (verification) and how to retry.

@@ -20,6 +20,77 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Read every subscription of a customer, across pages | [`Paginate::items`] on `list_subscriptions()` |
+//! | Pause, resume or cancel a subscription | `pause_subscription()`, `resume_subscription()`, `cancel_subscription()` |
+//! | Carry an id from one call to the next | [`OfferId`] (one type in every response and parameter), [`OfferId::base`], [`OfferId::country`] |
+//! | Change an offer without overwriting someone else's edit | [`offers::update_if_unchanged`] (`ETag` / `If-Match`) |
+//! | Keep status, headers and the request id of a call | `.call_with_response()` → [`Response`] |
+//!
+//! **Every subscription of a customer, across pages** (pages are fetched as the stream is read):
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_core::Client) -> Result<(), cleeng_core::Error> {
+//! use cleeng_core::prelude::*;
+//! use futures::TryStreamExt;
+//!
+//! let all: Vec<types::Subscription> = client.list_subscriptions().customer_id(123456789).items().try_collect().await?;
+//! # let _ = all; Ok(()) }
+//! ```
+//!
+//! **Pause, then resume, a subscription:**
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_core::Client) -> Result<(), cleeng_core::Error> {
+//! use cleeng_core::prelude::*;
+//!
+//! let paused = client
+//!     .pause_subscription()
+//!     .subscription_id(987654321)
+//!     .body_map(|b| b.pause_date("anniversary-date").resumes_after_billing_cycles(1))
+//!     .call()
+//!     .await?;
+//! println!("paused: {:?}", paused.pause);
+//! client.resume_subscription().subscription_id(987654321).call().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! **From a subscription to its offer and that offer's localization**, the id as it came:
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_core::prelude::*;
+//!
+//! let subscription = client.get_subscription().subscription_id(987654321).call().await?;
+//! let offer_id: OfferId = subscription.offer_id.ok_or("no offer")?; // e.g. S123123123_US
+//! let offer = client.get_offer().offer_id(offer_id.base()).call().await?;
+//! if let Some(country) = offer_id.country() {
+//!     client
+//!         .update_offer_localization()
+//!         .offer_id(offer_id.base())
+//!         .country_code(country)
+//!         .body_map(|b| b.title("Monthly"))
+//!         .call()
+//!         .await?;
+//! }
+//! # let _ = offer; Ok(()) }
+//! ```
+//!
+//! **Headers of a call** (`X-Total-Count`, `ETag`, the request id to quote to Cleeng support):
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_core::Client) -> Result<(), cleeng_core::Error> {
+//! use cleeng_core::prelude::*;
+//!
+//! let response = client.list_subscriptions().customer_id(123456789).call_with_response().await?;
+//! println!("{:?} in total, request {:?}", response.total_count(), response.request_id());
+//! let list = response.into_value();
+//! # let _ = list; Ok(()) }
+//! ```
+//!
 //! # Calls resting on partial evidence
 //!
 //! Every operation whose method, path, names or shapes no Cleeng source fully confirms is listed
@@ -78,6 +149,9 @@ pub use conditional::{ETag, Fetched, Versioned, Written};
 pub use envelope::Envelope;
 pub use pagination::{ItemStream, Page, PageStream, Paginate};
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy,
@@ -89,8 +163,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the pagination trait and the conditional
 /// request outcomes, and the `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         CleengId, CountryCode, Currency, Decimal, OfferId,
         ClientConfig, Credentials, ETag, Environment, Error, Fetched, Paginate, PublisherToken, Response,

@@ -5,6 +5,7 @@
 
 #![allow(unused_mut)]
 #[allow(unused_imports)]
+#[doc(no_inline)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};

@@ -24,6 +24,37 @@
 //! to the Core host (`api.cleeng.com` / `api.sandbox.cleeng.com`) automatically; with
 //! `Environment::Custom` every call goes to your URL.
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Register an Apple StoreKit 2 purchase and wait until Cleeng has it | [`storekit2::register_purchase`], then [`storekit2::wait_for_synchronization`] |
+//! | Wait for a Samsung TV or Vizio purchase validation | [`validation::wait_for_validation`] |
+//!
+//! **An Apple StoreKit 2 purchase**, registered and followed to the end:
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_inapp::Client, purchase: cleeng_inapp::types::Sk2PurchaseRequest) -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_inapp::storekit2;
+//!
+//! let synchronization_id = storekit2::register_purchase(&client, purchase, None).await?;
+//! let done = storekit2::wait_for_synchronization(&client, &synchronization_id, &storekit2::default_schedule()).await?;
+//! println!("{:?}", done.status);
+//! # Ok(()) }
+//! ```
+//!
+//! **A Samsung TV purchase validation:**
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_inapp::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_inapp::validation::{default_schedule, wait_for_validation};
+//! use cleeng_inapp::Store;
+//!
+//! let outcome = wait_for_validation(&client, Store::SamsungTv, "correlation-id-from-the-purchase", &default_schedule()).await?;
+//! println!("{outcome:?}");
+//! # Ok(()) }
+//! ```
+//!
 //! # Calls resting on partial evidence
 //!
 //! Every operation whose method, path, names or shapes no Cleeng source fully confirms is listed
@@ -56,6 +87,9 @@ pub use poll::PollSchedule;
 pub use storekit2::StoreKitError;
 pub use validation::{Store, ValidationError, ValidationOutcome};
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy,
@@ -67,8 +101,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, the polling schedule, and the `types`
 /// module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, CustomerJwt, Environment, Error, PollSchedule, PublisherToken, Response,
         RetryPolicy, Store,

@@ -55,6 +55,9 @@ pub use generated::*;
 
 pub mod lenient;
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, Environment, Error, PublisherToken, Secret,
 };

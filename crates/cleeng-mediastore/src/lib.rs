@@ -17,6 +17,69 @@
 //! * [gift subscriptions](Account::order_gift): order a gift, find, read and edit it, verify and
 //!   redeem its code ([`GiftCode`], [`GiftVerdict`], [`GiftError`]).
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Log a customer in and keep them logged in | `login_customer()`, then [`Session`] (refreshes the JWT once, however many calls race) and [`Account`] |
+//! | Check whether the customer may watch an offer | `get_entitlements().offer_id(..)` |
+//! | Sell an offer | [`Account::create_order`], then [`Account::pay_with_adyen`] / [`Account::pay_without_details`] / [`Account::paypal_redirect_url`] |
+//! | Give a subscription as a gift, or redeem one | [`Account::order_gift`], [`Account::verify_gift`], [`Account::redeem_gift`] |
+//! | Show My Account (subscriptions, transactions, payment details) | `list_customer_subscriptions()`, `list_customer_transactions()`, `list_payment_details()` on [`Account`] |
+//!
+//! **Log in and keep a session** (the client built from it sends the JWT and renews it):
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_mediastore::prelude::*;
+//!
+//! let public = Client::sandbox(());
+//! let login = public
+//!     .login_customer()
+//!     .body_map(|b| b.email("viewer@example.com").password("correct horse").publisher_id("123456789"))
+//!     .call()
+//!     .await?
+//!     .payload()?;
+//! let account = Account::new(Session::new(ClientConfig::new(Environment::Sandbox), Tokens::try_from(login)?)?)?;
+//! println!("customer {}", account.customer_id());
+//! # Ok(()) }
+//! ```
+//!
+//! **May the customer watch this offer?**
+//!
+//! ```no_run
+//! # async fn run(account: cleeng_mediastore::Account) -> Result<(), cleeng_mediastore::Error> {
+//! use cleeng_mediastore::prelude::*;
+//!
+//! let access = account.client().get_entitlements().offer_id("S123123123_US").call().await?.payload()?;
+//! println!("access granted: {:?}", access.access_granted);
+//! # Ok(()) }
+//! ```
+//!
+//! **Sell an offer** (a free or fully discounted order needs no payment details):
+//!
+//! ```no_run
+//! # async fn run(account: cleeng_mediastore::Account) -> Result<(), Box<dyn std::error::Error>> {
+//! use cleeng_mediastore::prelude::*;
+//!
+//! let order = account.create_order(types::CreateOrderRequest::builder().offer_id("S123123123_US").country("US")).await?;
+//! let payment = account.pay_without_details(order.id.ok_or("order without id")?).await?;
+//! println!("payment {:?}: {:?}", payment.id, payment.status);
+//! # Ok(()) }
+//! ```
+//!
+//! **My Account: the customer's subscriptions**
+//!
+//! ```no_run
+//! # async fn run(account: cleeng_mediastore::Account) -> Result<(), cleeng_mediastore::Error> {
+//! use cleeng_mediastore::prelude::*;
+//!
+//! for subscription in account.list_customer_subscriptions().call().await?.payload()?.items {
+//!     println!("{:?} {:?}", subscription.offer_id, subscription.status);
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # Calls resting on partial evidence
 //!
 //! Every operation whose method, path, names or shapes no Cleeng source fully confirms is listed
@@ -59,6 +122,9 @@ pub use session::{
     DEFAULT_REFRESH_MARGIN,
 };
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, CleengId, CountryCode, Currency, Decimal, IntoOptional, OfferId, BearerSource, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken,
     Response, RetryPolicy, Secret, SessionError,
@@ -70,8 +136,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, [`Session`] and [`Account`], and the
 /// `types` module. Envelope unwrapping needs no import: every envelope has `.payload()`.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         CleengId, CountryCode, Currency, Decimal, OfferId,
         Account, ClientConfig, Credentials, CustomerJwt, Environment, Error, Response, RetryPolicy, Secret,

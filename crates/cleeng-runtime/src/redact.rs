@@ -20,7 +20,7 @@ pub const PREVIEW_CHARS: usize = 256;
 
 /// `true` when a JSON key (or form/query field) names a value that may be a secret: anything
 /// with `jwt`, `token`, `secret`, `password`, `passwd`, `authorization`, `cookie`, `apikey`,
-/// `signature` or card data in its name, `pin`/`otp`, and `code` or a name ending in `code`
+/// `signature`, `receipt` (store receipts) or card data in its name, `pin`/`otp`, and `code` or a name ending in `code`
 /// (gift, device, activation, coupon codes) except well-known harmless codes (`errorCode`,
 /// `countryCode`, `currencyCode`...). Case, `_` and `-` are ignored.
 pub fn is_secret_key(key: &str) -> bool {
@@ -29,9 +29,9 @@ pub fn is_secret_key(key: &str) -> bool {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect();
-    const CONTAINS: [&str; 12] = [
+    const CONTAINS: [&str; 13] = [
         "jwt", "token", "secret", "password", "passwd", "authorization", "cookie", "apikey",
-        "signature", "cardnumber", "cvv", "cvc",
+        "signature", "cardnumber", "cvv", "cvc", "receipt",
     ];
     const HARMLESS_CODES: [&str; 12] = [
         "errorcode", "statuscode", "countrycode", "currencycode", "languagecode", "localecode",
@@ -253,9 +253,14 @@ pub fn url(input: &str) -> String {
 }
 
 /// A path segment or query value that cannot be a secret: empty, a route word (letters, `-`,
-/// `_`, starting lower-case), a number of up to 20 digits, or a dotted version.
+/// `_`, starting lower-case, and not shaped like a gift code such as `abcd-efgh`), a number of up
+/// to 20 digits, or a dotted version.
 fn harmless_segment(segment: &str) -> bool {
-    let route_word = segment.len() <= 48
+    let code_shaped = segment.len() == 9
+        && segment.as_bytes()[4] == b'-'
+        && segment.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_alphanumeric());
+    let route_word = !code_shaped
+        && segment.len() <= 48
         && segment.starts_with(|c: char| c.is_ascii_lowercase())
         && segment.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
     let number = segment.len() <= 20 && segment.chars().all(|c| c.is_ascii_digit());
@@ -332,6 +337,9 @@ mod tests {
         let printed = url("https://user:pw@api.example/3.1/gifts/GIFT-SECRET-9/redeem?code=SECRET&limit=10#frag");
         assert_eq!(printed, "https://api.example/3.1/gifts/[redacted]/redeem?code=[redacted]&limit=10");
         assert_eq!(url("http://127.0.0.1:8080/customers/123456789"), "http://127.0.0.1:8080/customers/123456789");
+        // A lower-case gift code reads like a route word but has a code's shape.
+        assert_eq!(url("https://api.example/gifts/abcd-efgh/verification"), "https://api.example/gifts/[redacted]/verification");
+        assert_eq!(url("https://api.example/pay-ment/details/12"), "https://api.example/pay-ment/details/12");
         assert!(!url("not a url SECRETSECRETSECRETSECRETSECRETSECRET").contains("SECRET"));
     }
 }

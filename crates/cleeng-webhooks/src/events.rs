@@ -461,13 +461,16 @@ typed_payloads!(
     OfferPriceChangedData,
 );
 
-/// `value` with the values of secret-looking keys replaced, for `Debug` output.
+/// `value` with the values of secret-looking keys replaced (the shared
+/// `cleeng_runtime::redact` rules), for `Debug` output.
 fn redacted(value: &Value) -> Value {
-    crate::redact::json(value)
+    let mut value = value.clone();
+    cleeng_runtime::redact::json_value(&mut value);
+    value
 }
 
 fn redacted_map(map: &RawData) -> Value {
-    crate::redact::json(&Value::Object(map.clone()))
+    redacted(&Value::Object(map.clone()))
 }
 
 macro_rules! events {

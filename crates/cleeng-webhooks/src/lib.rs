@@ -1,6 +1,27 @@
 //! Typed Rust client for the Cleeng Webhooks API: managing webhook endpoints and their signing
 //! secrets, a typed [`Event`] for every webhook topic, and signature verification.
 //!
+//! # What do you want to do?
+//!
+//! | Task | Call or helper |
+//! |---|---|
+//! | Accept a delivery: check its signature, decode it, drop repeats | [`Verifier::verify`] → [`Event`], [`RecentDeliveries`] (below) |
+//! | Create an endpoint and keep its signing secret | [`Client::create_endpoint`] → [`EndpointWithSecret`] |
+//! | Rotate a signing secret | [`Client::rotate_signing_secret`] |
+//! | List every endpoint | [`Client::stream_webhook_endpoints`] |
+//!
+//! **Create an endpoint, then list them all:**
+//!
+//! ```no_run
+//! # async fn run(client: cleeng_webhooks::Client, create: cleeng_webhooks::types::WebhookEndpointCreate) -> Result<(), cleeng_webhooks::Error> {
+//! use cleeng_webhooks::prelude::*;
+//! use futures::TryStreamExt;
+//!
+//! let created = client.create_endpoint(create).await?; // keep `created.secret` for the Verifier
+//! let all: Vec<types::WebhookEndpoint> = client.stream_webhook_endpoints(None, None).try_collect().await?;
+//! # let _ = (created, all); Ok(()) }
+//! ```
+//!
 //! # Receiving deliveries
 //!
 //! ```
@@ -84,7 +105,6 @@ mod generated;
 pub mod axum;
 mod endpoints;
 mod events;
-mod redact;
 pub mod replay;
 mod signature;
 
@@ -98,6 +118,9 @@ pub use generated::*;
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
+// The shared runtime items, listed as re-exports (their docs, and the links in them, live in
+// cleeng-runtime).
+#[doc(no_inline)]
 pub use cleeng_runtime::{
     ApiError, ClientConfig, Credentials, CustomerJwt, Environment, Error, PublisherToken, Response,
     RetryPolicy, Secret,
@@ -109,8 +132,11 @@ pub use cleeng_runtime::{
 /// and response types, credentials and configuration, [`Event`] and [`Verifier`], and the
 /// `types` module.
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::generated::prelude::*;
+    #[doc(no_inline)]
     pub use crate::generated::types;
+    #[doc(no_inline)]
     pub use crate::{
         ClientConfig, Credentials, Environment, Error, Event, PublisherToken, Response, RetryPolicy, Secret,
         Verifier, WebhookError,

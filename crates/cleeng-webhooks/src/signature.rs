@@ -248,7 +248,7 @@ impl Verifier {
         headers
     }
 
-    /// Signs `body` and returns it as [`Bytes`] with [`Verifier::signed_headers`], for tests
+    /// Signs `body` and returns it as [`Bytes`](bytes::Bytes) with [`Verifier::signed_headers`], for tests
     /// that post a delivery to a running handler.
     pub fn signed_delivery(&self, body: impl Into<Bytes>) -> (HeaderMap, Bytes) {
         let body = body.into();
