@@ -20,10 +20,7 @@ pub fn add_call_methods(file: &mut syn::File, ops: &[OperationFacts]) -> usize {
         .iter()
         .map(|o| (o.id.to_upper_camel_case(), o.id.as_str()))
         .collect();
-    let Some(items) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(items) = crate::module_items_mut(&mut file.items, "builder") else {
         return 0;
     };
     let mut added = Vec::new();

@@ -16,10 +16,7 @@ pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 /// Rewrites the `types` module of a generated file; returns the names of the enums it opened.
 pub fn open_string_enums(file: &mut syn::File) -> BTreeSet<String> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::module_items_mut(&mut file.items, "types") else {
         return BTreeSet::new();
     };
     let names: BTreeSet<String> = types

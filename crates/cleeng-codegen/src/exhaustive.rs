@@ -12,10 +12,7 @@ use syn::{parse_quote, Attribute, Item};
 /// Marks every struct and enum of the `types` module (not its `builder` submodule, whose fields
 /// are private already); returns how many it marked.
 pub fn mark_non_exhaustive(file: &mut syn::File) -> usize {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::module_items_mut(&mut file.items, "types") else {
         return 0;
     };
     let mut marked = 0;

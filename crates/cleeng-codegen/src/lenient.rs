@@ -28,10 +28,7 @@ pub struct Marked {
 /// Marks the fields of every struct in the `types` module.
 pub fn mark_lenient_fields(file: &mut syn::File) -> Marked {
     let mut marked = Marked::default();
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::module_items_mut(&mut file.items, "types") else {
         return marked;
     };
     for item in types.iter_mut() {

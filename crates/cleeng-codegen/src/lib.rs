@@ -42,6 +42,15 @@ pub mod unconfirmed;
 pub mod variants;
 
 pub use family::Family;
+
+/// The items of the inline module `name` among `items` (progenitor's `types`, `builder`, ...):
+/// where every post-processing pass starts.
+pub(crate) fn module_items_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
 pub use generate::{generate, Generated};
 
 /// The exact progenitor version this generator is pinned to (`Cargo.toml` pins `=0.15.1`;

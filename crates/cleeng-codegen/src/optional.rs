@@ -15,10 +15,7 @@ use syn::visit_mut::VisitMut;
 /// Rewrites the optional-field setters of `types::builder`; returns (setters rewritten, text
 /// conversions added).
 pub fn optional_setters(file: &mut syn::File) -> (usize, usize) {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::module_items_mut(&mut file.items, "types") else {
         return (0, 0);
     };
     // (type, source) for every `TryFrom<&str | String | &String>` typify emitted.
@@ -33,10 +30,7 @@ pub fn optional_setters(file: &mut syn::File) -> (usize, usize) {
         })
         .collect();
     let mut rewritten = 0;
-    if let Some(builders) = types.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) {
+    if let Some(builders) = crate::module_items_mut(types, "builder") {
         for item in builders.iter_mut() {
             let Item::Impl(imp) = item else { continue };
             for member in imp.items.iter_mut() {

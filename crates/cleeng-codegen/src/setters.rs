@@ -15,10 +15,7 @@ use syn::{parse_quote, Expr, GenericParam, ImplItem, Item, Pat, Type, TypeParamB
 /// Rewrites every setter of the `builder` module that drops its conversion error; returns how
 /// many it rewrote.
 pub fn keep_conversion_errors(file: &mut syn::File) -> usize {
-    let Some(items) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(items) = crate::module_items_mut(&mut file.items, "builder") else {
         return 0;
     };
     let mut rewritten = 0;

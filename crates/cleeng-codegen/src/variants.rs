@@ -13,10 +13,7 @@ use syn::{Fields, Item, Type};
 
 /// Renames `VariantN` variants in the `types` module; returns how many enums it changed.
 pub fn name_variants(file: &mut syn::File) -> usize {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::module_items_mut(&mut file.items, "types") else {
         return 0;
     };
     // enum name -> (old variant -> new variant)

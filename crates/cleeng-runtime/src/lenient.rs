@@ -104,18 +104,12 @@ impl<T: LenientNumber> Visitor<'_> for NumberVisitor<T> {
     }
 }
 
-/// `Option<T>` of a numeric `T`: `null` is `None`, anything else is read as `T`.
-struct Optional<T>(Option<T>);
+/// One numeric value read by [`number`], for use inside `Option` and `Vec`.
+struct Lenient<T>(T);
 
-impl<'de, T: LenientNumber> Deserialize<'de> for Optional<T> {
+impl<'de, T: LenientNumber> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Present<T>(T);
-        impl<'de, T: LenientNumber> Deserialize<'de> for Present<T> {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                number(deserializer).map(Present)
-            }
-        }
-        Ok(Optional(Option::<Present<T>>::deserialize(deserializer)?.map(|p| p.0)))
+        number(deserializer).map(Lenient)
     }
 }
 
@@ -130,20 +124,14 @@ pub fn number<'de, D: Deserializer<'de>, T: LenientNumber>(deserializer: D) -> R
 pub fn optional_number<'de, D: Deserializer<'de>, T: LenientNumber>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
-    Optional::<T>::deserialize(deserializer).map(|o| o.0)
+    Ok(Option::<Lenient<T>>::deserialize(deserializer)?.map(|n| n.0))
 }
 
 /// Reads a list of numbers (`Vec<i64>`, ...) whose items may be numeric strings; `null` is the
 /// empty list. Use with `default` when the field is optional.
 pub fn numbers<'de, D: Deserializer<'de>, T: LenientNumber>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    struct Item<T>(T);
-    impl<'de, T: LenientNumber> Deserialize<'de> for Item<T> {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            number(deserializer).map(Item)
-        }
-    }
-    let items = Option::<Vec<Item<T>>>::deserialize(deserializer)?.unwrap_or_default();
-    Ok(items.into_iter().map(|i| i.0).collect())
+    let items = Option::<Vec<Lenient<T>>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(items.into_iter().map(|n| n.0).collect())
 }
 
 /// Reads a list or map field that Cleeng may send as `null`: `null` is the empty value.
