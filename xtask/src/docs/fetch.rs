@@ -27,7 +27,7 @@ impl Http {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
-        let client = reqwest::Client::builder()
+        let client = cleeng_runtime::http_client_builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(concat!("cleeng-rs-xtask/", env!("CARGO_PKG_VERSION")))

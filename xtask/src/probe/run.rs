@@ -464,7 +464,7 @@ impl<'a> Runner<'a> {
         creds: Credentials,
         allow: BTreeSet<String>,
     ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
+        let http = cleeng_runtime::http_client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(TIMEOUT)
             .build()
