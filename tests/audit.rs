@@ -4,7 +4,7 @@
 //! its reason (`x-unresolved: [{audit, reason}]`). A finding that is neither, both, or cited but
 //! unknown fails the test, so the record cannot drift from the specs.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

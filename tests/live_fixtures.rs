@@ -12,7 +12,7 @@
 //! The operation -> type table below is checked against the generated clients, so it cannot
 //! drift from what `.call()` really decodes.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

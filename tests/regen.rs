@@ -1,6 +1,6 @@
 //! The generated files are exactly what the specs generate, and generation is deterministic.
 
-mod common;
+use crate::common;
 
 use cleeng_codegen::{family::workspace_root, generate, header, spec, Family, PROGENITOR_VERSION};
 

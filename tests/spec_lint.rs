@@ -1,6 +1,6 @@
 //! Lint of the vendored specs: the rules in `specs/CONVENTIONS.md` that a machine can check.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,8 +1,8 @@
 //! Snapshot of each generated crate's public surface: every client method with its HTTP method,
 //! path and builder setters, every type with its fields. A spec change shows up in the pull
-//! request as a readable change to `tests/snapshots/surface__<family>.snap`.
+//! request as a readable change to `tests/snapshots/integration__surface__<family>.snap`.
 
-mod common;
+use crate::common;
 
 use cleeng_codegen::{surface, Family};
 

@@ -15,7 +15,7 @@
 //! number-or-string types (`cleeng_runtime::CleengId`, `Decimal`) that `x-number-or-string`
 //! schemas map to. Run with `--nocapture` for the counts per family and mutation kind.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

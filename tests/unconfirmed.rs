@@ -3,7 +3,7 @@
 //! rustdoc (a short warning), in the family's `unconfirmed` docs table, and at run time in
 //! `OPERATIONS[..].unconfirmed`.
 
-mod common;
+use crate::common;
 
 use cleeng_codegen::{glue, Family};
 use cleeng_runtime::{Confidence, OperationMeta};

@@ -295,7 +295,7 @@ async fn live_fixtures_are_seeded_from_what_the_probe_saves_from_the_mock() {
         assert!(
             missing.is_empty(),
             "tests/fixtures/live lacks fixtures the probe saves from the mock: {missing:?}; \
-             seed them with `CLEENG_RESEED_LIVE_FIXTURES=1 cargo test -p xtask --test probe_cli live_fixtures`"
+             seed them with `CLEENG_RESEED_LIVE_FIXTURES=1 cargo test -p xtask --test integration probe_cli::live_fixtures`"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);

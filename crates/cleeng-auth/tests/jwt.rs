@@ -3,7 +3,7 @@
 //! The keys under tests/fixtures/keys were generated with openssl for these tests only
 //! (`*.pem` private keys sign, `*.jwk.json` are the matching public keys as a JWKS would list them).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

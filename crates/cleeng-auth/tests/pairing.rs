@@ -1,6 +1,6 @@
 //! Device pairing against a local server: the TV generates a code, then polls until authorized.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, UNIX_EPOCH};
 

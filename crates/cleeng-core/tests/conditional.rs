@@ -1,6 +1,6 @@
 //! The Offer API's conditional requests: ETag read, If-Match write, 204/304/412 as outcomes.
 
-mod common;
+use crate::common;
 
 use cleeng_core::{offers, types, ClientOffersExt, ETag, Error, Fetched, Written};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Every request carries the publisher token; Cleeng's error bodies become typed errors.
 
-mod common;
+use crate::common;
 
 use cleeng_core::{
     types, ClientCustomersExt, ClientOffersExt, ClientSubscriptionsExt, Error,

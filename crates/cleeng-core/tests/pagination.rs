@@ -1,6 +1,6 @@
 //! Offset/limit pagination: every list walks all its pages and stops at the right one.
 
-mod common;
+use crate::common;
 
 use cleeng_core::{
     ClientCustomersExt, ClientEntitlementsExt, ClientOffersExt, ClientPassesExt, ClientSubscriptionsExt, Error,

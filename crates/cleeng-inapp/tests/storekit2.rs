@@ -1,6 +1,6 @@
 //! StoreKit 2 register/transfer and synchronization polling against a local server.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Samsung TV and Vizio validation polling against a local server.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

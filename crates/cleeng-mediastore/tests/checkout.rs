@@ -1,7 +1,7 @@
 //! The checkout steps on a local HTTP server: order → payment method → Adyen (action, then
 //! finalize), the payment branch, PayPal, and a payment without details.
 
-mod common;
+use crate::common;
 
 use cleeng_mediastore::{types, Account, AdyenOutcome, Error, Session, Tokens};
 use common::*;

@@ -1,6 +1,6 @@
 //! Envelope unwrap, typed errors and credentials on a local HTTP server.
 
-mod common;
+use crate::common;
 
 use cleeng_mediastore::{
     ClientLoginExt, ClientCustomersExt, ClientOffersExt, ClientSwitchesExt, Error,

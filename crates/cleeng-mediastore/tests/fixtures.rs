@@ -1,7 +1,7 @@
 //! Every fixture in tests/fixtures decodes into the generated type of each operation it stands
 //! for, and the payload comes out of the envelope as documented.
 
-mod common;
+use crate::common;
 
 use cleeng_mediastore::types::*;
 use cleeng_mediastore::{AdyenOutcome, ApiError, Envelope};

@@ -2,7 +2,7 @@
 //! which bodies, what it refuses before calling, how answers become typed outcomes, and that a
 //! redemption is never sent twice and never prints its code.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The customer session on a local HTTP server: one refresh however many calls race for it,
 //! rotated tokens handed to the application, a rejected refresh as an auth error.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
