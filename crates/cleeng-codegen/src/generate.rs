@@ -103,6 +103,10 @@ pub fn generate_from(family: Family, loaded: &spec::Spec) -> Result<Generated, E
     let docs = |id: &str| doc_url(&loaded.document, id);
     crate::deprecated::mark_deprecated(&mut file, &ops, &docs);
     crate::unconfirmed::mark_unconfirmed(&mut file, &ops);
+    crate::patterns::compile_patterns(&mut file).map_err(|message| Error::Invalid {
+        path: path.clone(),
+        message,
+    })?;
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
     let stamp = header::render(&path, &loaded.sha256, PROGENITOR_VERSION);

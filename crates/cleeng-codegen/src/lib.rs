@@ -36,6 +36,7 @@ pub mod normalize;
 pub mod setters;
 pub mod openrpc;
 pub mod optional;
+pub mod patterns;
 pub mod spec;
 pub mod surface;
 pub mod unconfirmed;

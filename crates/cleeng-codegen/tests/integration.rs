@@ -5,3 +5,4 @@
 mod diff_core;
 mod diff_grouping;
 mod diff_rules;
+mod patterns;

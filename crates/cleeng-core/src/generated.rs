@@ -2224,9 +2224,29 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::cleeng_runtime::pattern::Pattern = ::cleeng_runtime::pattern::Pattern::new(
+                &[
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('A', 'Z'), ('a', 'z'), ('0', '9')],
+                        negated: false,
+                        min: 4u32,
+                        max: 4u32,
+                    },
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('-', '-')],
+                        negated: false,
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('A', 'Z'), ('a', 'z'), ('0', '9')],
+                        negated: false,
+                        min: 4u32,
+                        max: 4u32,
+                    },
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$\"".into(),
                 );
@@ -3369,9 +3389,25 @@ pub mod types {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[a-zA-Z0-9_\\-: ]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::cleeng_runtime::pattern::Pattern = ::cleeng_runtime::pattern::Pattern::new(
+                &[
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[
+                            ('a', 'z'),
+                            ('A', 'Z'),
+                            ('0', '9'),
+                            ('_', '_'),
+                            ('-', '-'),
+                            (':', ':'),
+                            (' ', ' '),
+                        ],
+                        negated: false,
+                        min: 1u32,
+                        max: ::cleeng_runtime::pattern::UNBOUNDED,
+                    },
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[a-zA-Z0-9_\\-: ]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -7620,9 +7656,29 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^T[1-9][0-9]{8}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::cleeng_runtime::pattern::Pattern = ::cleeng_runtime::pattern::Pattern::new(
+                &[
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('T', 'T')],
+                        negated: false,
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('1', '9')],
+                        negated: false,
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    ::cleeng_runtime::pattern::Atom {
+                        ranges: &[('0', '9')],
+                        negated: false,
+                        min: 8u32,
+                        max: 8u32,
+                    },
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^T[1-9][0-9]{8}$\"".into());
             }
             Ok(Self(value.to_string()))

@@ -25,7 +25,7 @@
 use std::future::Future;
 
 use cleeng_runtime::{Error, Response};
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::generated::builder;
 use crate::generated::types::{Offer, Pass, Subscription};

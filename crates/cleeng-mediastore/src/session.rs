@@ -56,7 +56,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use cleeng_runtime::{
     BearerFuture, BearerSource, ClientConfig, CustomerJwt, Error, RenewFuture, Secret, SessionError,
 };
-use futures::future::{FutureExt, Shared};
+use futures_util::future::{FutureExt, Shared};
 
 use crate::claims::Claims;
 use crate::envelope::unwrap_envelope;

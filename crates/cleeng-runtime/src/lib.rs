@@ -41,6 +41,8 @@ pub mod limit;
 mod operation;
 mod optional;
 mod path;
+#[doc(hidden)]
+pub mod pattern;
 pub mod poll;
 pub mod redact;
 mod response;

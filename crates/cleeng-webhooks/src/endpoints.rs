@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use cleeng_runtime::{Error, Secret};
-use futures::Stream;
+use futures_util::Stream;
 
 use crate::types::{
     WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointStatus, WebhookEndpointWithSecret,
@@ -97,7 +97,7 @@ impl Client {
             done: false,
             status,
         };
-        futures::stream::try_unfold(state, move |mut state| async move {
+        futures_util::stream::try_unfold(state, move |mut state| async move {
             loop {
                 if let Some(endpoint) = state.page.next() {
                     return Ok(Some((endpoint, state)));

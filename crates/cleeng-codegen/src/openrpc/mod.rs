@@ -46,6 +46,10 @@ pub fn generate_from(family: Family, path: &str, bytes: &[u8]) -> Result<Generat
     })?;
     crate::enums::open_string_enums(&mut file);
     crate::derives::gate_json_schema(&mut file);
+    crate::patterns::compile_patterns(&mut file).map_err(|message| Error::Invalid {
+        path: path.to_string(),
+        message,
+    })?;
     let count = crate::generate::count_types(&file);
     let body = prettyplease::unparse(&file);
     let stamp = header::render(path, &sha256_hex(bytes), PROGENITOR_VERSION);
