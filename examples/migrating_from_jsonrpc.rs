@@ -108,7 +108,7 @@ pub async fn run(target: Target) -> Result<Outcome, Box<dyn std::error::Error>> 
         .limit(50)
         .call()
         .await?;
-    let legacy_ids: BTreeSet<i64> = page.items.iter().filter_map(|s| s.subscription_id.map(|id| id.get())).collect();
+    let legacy_ids: BTreeSet<i64> = page.items.iter().filter_map(|s| s.subscription_id).collect();
     println!("   JSON-RPC listCustomerSubscriptions:  {legacy_ids:?}");
 
     println!("3. access to {}, both ways", target.offer_id);

@@ -9,6 +9,7 @@ pub mod types {
     ///`AccessStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AccessStatus {
         #[serde(
             rename = "accessGranted",
@@ -20,9 +21,11 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -43,8 +46,10 @@ pub mod types {
     ///`AccessibleTags`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AccessibleTags {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub tags: ::std::vec::Vec<::std::string::String>,
     }
     impl AccessibleTags {
@@ -65,6 +70,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum CancellationType {
         #[serde(rename = "paymentCancel")]
         PaymentCancel,
@@ -118,6 +124,7 @@ pub mod types {
     ///`CaptureAnswer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CaptureAnswer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
@@ -137,6 +144,7 @@ pub mod types {
     ///`CapturePersonalData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CapturePersonalData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -151,9 +159,11 @@ pub mod types {
             rename = "broadcasterId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub broadcaster_id: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub broadcaster_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -168,6 +178,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub custom_answers: ::std::vec::Vec<CaptureAnswer>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -200,6 +211,7 @@ pub mod types {
     ///`CaptureQuestion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CaptureQuestion {
         pub enabled: bool,
         ///Only on checkbox keys.
@@ -227,6 +239,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CaptureStatus(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -256,15 +269,18 @@ pub mod types {
     ///`ConsentDefinition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ConsentDefinition {
         ///0 for Cleeng's own terms.
         #[serde(
             rename = "broadcasterId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub broadcaster_id: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub broadcaster_id: ::std::option::Option<i64>,
         ///HTML label; only on some entries.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
@@ -287,6 +303,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ConsentDefinitions(
         pub ::std::collections::HashMap<::std::string::String, ConsentDefinition>,
     );
@@ -329,6 +346,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum ConsentName {
         #[serde(rename = "terms")]
         Terms,
@@ -396,6 +414,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum ConsentState {
         #[serde(rename = "accepted")]
         Accepted,
@@ -445,14 +464,17 @@ pub mod types {
     ///`CustomerSubscription`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CustomerSubscription {
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "externalPaymentId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -467,9 +489,11 @@ pub mod types {
             rename = "nextPaymentAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_payment_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub next_payment_at: ::std::option::Option<i64>,
         #[serde(
             rename = "nextPaymentCurrency",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -479,9 +503,11 @@ pub mod types {
             rename = "nextPaymentPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_payment_price: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub next_payment_price: ::std::option::Option<f64>,
         #[serde(
             rename = "offerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -506,18 +532,22 @@ pub mod types {
             rename = "startedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub started_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub started_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<SubscriptionStatus>,
         #[serde(
             rename = "subscriptionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub subscription_id: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub subscription_id: ::std::option::Option<i64>,
     }
     impl CustomerSubscription {
         pub fn builder() -> builder::CustomerSubscription {
@@ -527,15 +557,19 @@ pub mod types {
     ///`CustomerSubscriptionList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CustomerSubscriptionList {
         #[serde(
             rename = "customerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_id: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub customer_id: ::std::option::Option<i64>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub items: ::std::vec::Vec<CustomerSubscription>,
         ///Listed at this level in the result table; the example has it per item instead.
         #[serde(
@@ -547,9 +581,11 @@ pub mod types {
             rename = "totalItemCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_item_count: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub total_item_count: ::std::option::Option<i64>,
     }
     impl CustomerSubscriptionList {
         pub fn builder() -> builder::CustomerSubscriptionList {
@@ -559,6 +595,7 @@ pub mod types {
     ///`CustomerToken`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CustomerToken {
         ///A 48-character credential (publisher or customer token) or another secret; never logged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -572,6 +609,7 @@ pub mod types {
     ///`DeviceAccessStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DeviceAccessStatus {
         #[serde(
             rename = "accessGranted",
@@ -582,9 +620,11 @@ pub mod types {
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -609,7 +649,9 @@ pub mod types {
     ///The `error` member of a failed call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JsonRpcError {
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::number")]
         pub code: i64,
         ///Optional; any JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -624,6 +666,7 @@ pub mod types {
     ///`LocaleData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct LocaleData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -650,6 +693,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum MyAccountModule {
         #[serde(rename = "profile")]
         Profile,
@@ -715,6 +759,7 @@ pub mod types {
     ///`MyAccountUrl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MyAccountUrl {
         ///A myaccount.cleeng.com link that logs the customer in; a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -728,12 +773,14 @@ pub mod types {
     ///`OfferDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OfferDetails {
         #[serde(
             rename = "accessToTags",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub access_to_tags: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
@@ -741,12 +788,18 @@ pub mod types {
             rename = "applicableTaxRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub applicable_tax_rate: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub applicable_tax_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "averageRating",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub average_rating: ::std::option::Option<i64>,
         #[serde(
@@ -773,9 +826,11 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         #[serde(
             rename = "customerCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -795,50 +850,72 @@ pub mod types {
             rename = "customerPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_price_excl_tax: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub customer_price_excl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "customerPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_price_incl_tax: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub customer_price_incl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "discountPeriods",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub discount_periods: ::std::option::Option<i64>,
         #[serde(
             rename = "discountedCustomerPriceExclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discounted_customer_price_excl_tax: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub discounted_customer_price_excl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "discountedCustomerPriceInclTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discounted_customer_price_incl_tax: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub discounted_customer_price_incl_tax: ::std::option::Option<f64>,
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "freeDays",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub free_days: ::std::option::Option<i64>,
         #[serde(
             rename = "freePeriods",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
         )]
         pub free_periods: ::std::option::Option<i64>,
         #[serde(
@@ -851,6 +928,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub geo_restriction_countries: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "geoRestrictionEnabled",
@@ -891,9 +969,11 @@ pub mod types {
             rename = "offerPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub offer_price: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub offer_price: ::std::option::Option<f64>,
         #[serde(
             rename = "offerTitle",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -910,16 +990,20 @@ pub mod types {
             rename = "socialCommissionRate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub social_commission_rate: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<f64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub social_commission_rate: ::std::option::Option<f64>,
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
         #[serde(
             rename = "videoId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -934,6 +1018,7 @@ pub mod types {
     ///Sparse; send only the fields to change (each must be enabled in the Dashboard).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PersonalDataUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -958,6 +1043,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::cleeng_runtime::lenient::null_as_default")]
         pub custom_answers: ::std::vec::Vec<CaptureAnswer>,
         #[serde(
             rename = "firstName",
@@ -988,6 +1074,7 @@ pub mod types {
     ///What to change; status and expiry may change together.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubscriptionData {
         ///Free text kept in the subscribers report.
         #[serde(
@@ -1026,6 +1113,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum SubscriptionDataStatus {
         #[serde(rename = "active")]
         Active,
@@ -1089,6 +1177,7 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum SubscriptionStatus {
         #[serde(rename = "active")]
         Active,
@@ -1138,6 +1227,7 @@ pub mod types {
     ///`SuccessResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SuccessResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -1150,6 +1240,7 @@ pub mod types {
     ///`TrialAvailability`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrialAvailability {
         #[serde(
             rename = "trialAvailable",
@@ -1166,6 +1257,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UnixTime(pub i64);
     impl ::std::ops::Deref for UnixTime {
         type Target = i64;
@@ -1209,14 +1301,17 @@ pub mod types {
     ///`UpdatedSubscription`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UpdatedSubscription {
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub expires_at: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
         #[serde(
             rename = "offerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1238,9 +1333,14 @@ pub mod types {
     ///`ViewerConsent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ViewerConsent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub date: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///True when a newer definition version exists.
@@ -1255,9 +1355,11 @@ pub mod types {
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_id: ::std::option::Option<
-            ::cleeng_legacy::lenient::NumberOrString<i64>,
-        >,
+        #[serde(
+            default,
+            deserialize_with = "::cleeng_runtime::lenient::optional_number"
+        )]
+        pub user_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
     }
@@ -1270,6 +1372,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ViewerConsents(
         pub ::std::collections::HashMap<::std::string::String, ViewerConsent>,
     );
@@ -1305,7 +1408,7 @@ pub mod types {
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             grant_type: ::std::result::Result<
@@ -1344,9 +1447,7 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -1545,7 +1646,7 @@ pub mod types {
                 ::std::string::String,
             >,
             broadcaster_id: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             city: ::std::result::Result<
@@ -1643,9 +1744,7 @@ pub mod types {
             }
             pub fn broadcaster_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcaster_id = value
@@ -1949,7 +2048,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ConsentDefinition {
             broadcaster_id: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             label: ::std::result::Result<
@@ -1988,9 +2087,7 @@ pub mod types {
         impl ConsentDefinition {
             pub fn broadcaster_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcaster_id = value
@@ -2093,7 +2190,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerSubscription {
             expires_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             external_payment_id: ::std::result::Result<
@@ -2105,7 +2202,7 @@ pub mod types {
                 ::std::string::String,
             >,
             next_payment_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             next_payment_currency: ::std::result::Result<
@@ -2113,7 +2210,7 @@ pub mod types {
                 ::std::string::String,
             >,
             next_payment_price: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             offer_id: ::std::result::Result<
@@ -2133,7 +2230,7 @@ pub mod types {
                 ::std::string::String,
             >,
             started_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -2141,7 +2238,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -2167,9 +2264,7 @@ pub mod types {
         impl CustomerSubscription {
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -2207,9 +2302,7 @@ pub mod types {
             }
             pub fn next_payment_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.next_payment_at = value
@@ -2237,9 +2330,7 @@ pub mod types {
             }
             pub fn next_payment_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.next_payment_price = value
@@ -2307,9 +2398,7 @@ pub mod types {
             }
             pub fn started_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.started_at = value
@@ -2335,9 +2424,7 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -2395,7 +2482,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomerSubscriptionList {
             customer_id: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             items: ::std::result::Result<
@@ -2407,7 +2494,7 @@ pub mod types {
                 ::std::string::String,
             >,
             total_item_count: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -2424,9 +2511,7 @@ pub mod types {
         impl CustomerSubscriptionList {
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value
@@ -2464,9 +2549,7 @@ pub mod types {
             }
             pub fn total_item_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_item_count = value
@@ -2554,7 +2637,7 @@ pub mod types {
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             grant_type: ::std::result::Result<
@@ -2598,9 +2681,7 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -2890,7 +2971,7 @@ pub mod types {
                 ::std::string::String,
             >,
             applicable_tax_rate: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             average_rating: ::std::result::Result<
@@ -2914,7 +2995,7 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             customer_country: ::std::result::Result<
@@ -2930,11 +3011,11 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             customer_price_incl_tax: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             discount_periods: ::std::result::Result<
@@ -2942,15 +3023,15 @@ pub mod types {
                 ::std::string::String,
             >,
             discounted_customer_price_excl_tax: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             discounted_customer_price_incl_tax: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             free_days: ::std::result::Result<
@@ -2998,7 +3079,7 @@ pub mod types {
                 ::std::string::String,
             >,
             offer_price: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             offer_title: ::std::result::Result<
@@ -3014,11 +3095,11 @@ pub mod types {
                 ::std::string::String,
             >,
             social_commission_rate: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             video_id: ::std::result::Result<
@@ -3097,9 +3178,7 @@ pub mod types {
             }
             pub fn applicable_tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.applicable_tax_rate = value
@@ -3181,9 +3260,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -3237,9 +3314,7 @@ pub mod types {
             }
             pub fn customer_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_price_excl_tax = value
@@ -3253,9 +3328,7 @@ pub mod types {
             }
             pub fn customer_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_price_incl_tax = value
@@ -3283,9 +3356,7 @@ pub mod types {
             }
             pub fn discounted_customer_price_excl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.discounted_customer_price_excl_tax = value
@@ -3299,9 +3370,7 @@ pub mod types {
             }
             pub fn discounted_customer_price_incl_tax<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.discounted_customer_price_incl_tax = value
@@ -3315,9 +3384,7 @@ pub mod types {
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -3473,9 +3540,7 @@ pub mod types {
             }
             pub fn offer_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.offer_price = value
@@ -3523,9 +3588,7 @@ pub mod types {
             }
             pub fn social_commission_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<f64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.social_commission_rate = value
@@ -3539,9 +3602,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -4095,7 +4156,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdatedSubscription {
             expires_at: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             offer_id: ::std::result::Result<
@@ -4124,9 +4185,7 @@ pub mod types {
         impl UpdatedSubscription {
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -4202,7 +4261,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ViewerConsent {
             date: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -4218,7 +4277,7 @@ pub mod types {
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             version: ::std::result::Result<
@@ -4241,9 +4300,7 @@ pub mod types {
         impl ViewerConsent {
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -4291,9 +4348,7 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::cleeng_legacy::lenient::NumberOrString<i64>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value

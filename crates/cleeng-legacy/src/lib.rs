@@ -40,20 +40,16 @@
 //!   a transport failure; a write (`registerSubscription`, `updateCustomerSubscription`...)
 //!   that may have reached Cleeng is never re-sent and fails as [`Error::UnknownOutcome`].
 //! * **JSON-RPC errors are [`Error::Api`]** with the numeric `code` (as text) and `message`.
-//! * **Loose numbers decode.** Result fields Cleeng sends as numbers or strings are
-//!   [`lenient::NumberOrString`]; requests send numbers, as the API documents.
+//! * **Loose numbers decode.** Numeric fields are plain numbers (`i64`, `f64`) that also decode
+//!   from a numeric string (`"955044431"`, `"21.98"`), through the same readers as the REST
+//!   families (`cleeng_runtime::lenient`); requests send numbers, as the API documents.
 
 #![warn(missing_docs)]
-
-// The generated types name `cleeng_legacy::lenient::NumberOrString` (from `x-rust-type`).
-extern crate self as cleeng_legacy;
 
 #[allow(missing_docs, clippy::all, unused_imports, dead_code, unreachable_patterns)]
 mod generated;
 
 pub use generated::*;
-
-pub mod lenient;
 
 // The shared runtime items, listed as re-exports (their docs, and the links in them, live in
 // cleeng-runtime).

@@ -82,10 +82,10 @@ async fn a_read_sends_the_documented_envelope_and_decodes_the_result() {
         .expect("the read succeeds");
     assert_eq!(page.items.len(), 1);
     let item = &page.items[0];
-    assert_eq!(item.subscription_id.map(|n| n.get()), Some(955044431));
+    assert_eq!(item.subscription_id, Some(955044431));
     assert_eq!(item.status, Some(SubscriptionStatus::Active));
-    assert_eq!(item.next_payment_price.map(|p| p.get()), Some(21.98));
-    assert_eq!(page.customer_id.map(|n| n.get()), Some(801798658));
+    assert_eq!(item.next_payment_price, Some(21.98));
+    assert_eq!(page.customer_id, Some(801798658));
 
     let calls = sent(&server).await;
     assert_eq!(calls.len(), 1);
@@ -116,10 +116,10 @@ async fn numbers_sent_as_strings_decode() {
         .await
         .expect("strings where numbers are documented still decode");
     let item = &page.items[0];
-    assert_eq!(item.subscription_id.map(|n| n.get()), Some(955044431));
-    assert_eq!(item.expires_at.map(|n| n.get()), Some(1655966417));
-    assert_eq!(item.next_payment_price.map(|p| p.get()), Some(21.98));
-    assert_eq!(page.total_item_count.map(|n| n.get()), Some(1));
+    assert_eq!(item.subscription_id, Some(955044431));
+    assert_eq!(item.expires_at, Some(1655966417));
+    assert_eq!(item.next_payment_price, Some(21.98));
+    assert_eq!(page.total_item_count, Some(1));
 
     // Something that is no number at all is a decode error naming the field.
     let server = answering(json!({"result": {"items": [{"subscriptionId": "abc"}]}})).await;
@@ -242,6 +242,65 @@ async fn resetting_server(resets: usize, body: &'static str) -> (String, Arc<Ato
         }
     });
     (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn an_answer_over_the_clients_size_limit_is_refused_and_a_write_is_not_resent() {
+    // The same limit as every family (`ClientConfig::max_response_bytes`), not one of its own.
+    let big = "x".repeat(4096);
+    let server = answering(json!({"result": {"tags": [big]}})).await;
+    let limited = |attempts| {
+        Client::from_config(
+            ClientConfig::new(Environment::Custom(server.uri()))
+                .publisher_token(PublisherToken::new(TOKEN))
+                .retry_policy(RetryPolicy {
+                    max_attempts: attempts,
+                    initial_backoff: Duration::from_millis(5),
+                    max_backoff: Duration::from_secs(1),
+                    deadline: Duration::from_secs(20),
+                })
+                .max_response_bytes(1024),
+        )
+        .expect("client builds")
+    };
+    let err = limited(1).get_accessible_tags().customer_token(CUSTOMER_TOKEN).call().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::ResponseTooLarge { limit: 1024, operation: Some(op), .. } if op == "getAccessibleTags"),
+        "{err:?}"
+    );
+    let before = sent(&server).await.len();
+    let err = limited(3)
+        .register_subscription()
+        .customer_email("viewer@example.com")
+        .offer_id("S123123123_US")
+        .expiration_date(1_900_000_000)
+        .payment_gateway("free-isp")
+        .payment_method("free-isp")
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownOutcome { operation, .. } if operation == "registerSubscription"),
+        "{err:?}"
+    );
+    assert_eq!(sent(&server).await.len(), before + 1, "a write whose answer was refused is not re-sent");
+
+    // And the limit is that one alone: with it raised, a 9 MiB answer (over the 8 MiB cap the
+    // JSON-RPC path used to add of its own) decodes.
+    let huge = "y".repeat(9 * 1024 * 1024);
+    let server = answering(json!({"result": {"tags": [huge]}})).await;
+    let tags = Client::from_config(
+        ClientConfig::new(Environment::Custom(server.uri()))
+            .publisher_token(PublisherToken::new(TOKEN))
+            .max_response_bytes(32 * 1024 * 1024),
+    )
+    .expect("client builds")
+    .get_accessible_tags()
+    .customer_token(CUSTOMER_TOKEN)
+    .call()
+    .await
+    .expect("within the configured limit");
+    assert_eq!(tags.tags.first().map(String::len), Some(9 * 1024 * 1024));
 }
 
 #[tokio::test]

@@ -9,12 +9,14 @@
 //! span, the per-attempt timeout and the retry rule: reads marked `x-idempotent` are retried,
 //! writes that may have arrived are reported as [`Error::UnknownOutcome`] and never re-sent):
 //! * [`Params`]: the call's params, whose `Debug` prints names only (tokens are in there);
-//! * [`call`]: envelope out, envelope in, with a bounded body read; an `error` member becomes
+//! * [`call`]: envelope out, envelope in (the body read by [`Context::execute`] under the
+//!   client's response-size limit, `ClientConfig::max_response_bytes`, as for every family); an `error` member becomes
 //!   [`Error::Api`] with `code` and `message` kept; a `result` that does not match its type
 //!   becomes [`Error::Decode`] naming the path (`result.items[0].status`).
 //!
-//! Bodies kept in errors have the values of credential-like keys (`*token*`, `*password*`,
-//! `*secret*`, `url`) replaced by `[redacted]`, since some results carry a token or a signed link.
+//! Bodies kept in errors have the values of credential-like keys replaced by `[redacted]`: the
+//! shared rule of [`crate::redact::is_secret_key`], plus keys ending in `url`, since some results
+//! carry a signed link (`generateMyAccountUrl`).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,9 +29,6 @@ use serde_json::{Map, Value};
 use crate::context::{Context, FAILURE_STATUS};
 use crate::error::{ApiError, Error};
 use crate::operation::AuthScheme;
-
-/// Largest JSON-RPC answer read into memory; a longer one fails as [`Error::Decode`].
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Ids of outgoing calls, unique per process, so an answer can be matched to its call.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -142,7 +141,8 @@ pub async fn call<T: DeserializeOwned>(
         return Err(Error::from(carried).with_operation(op.id));
     }
     let headers = response.headers().clone();
-    let body = read_bounded(response, op.id).await?;
+    // Already in memory: `execute` read it under the client's response-size limit.
+    let body = response.bytes().await.map_err(|e| transport(e, op.id))?;
     decode(op.id, status, headers, body, id)
 }
 
@@ -153,29 +153,6 @@ fn transport(e: reqwest::Error, operation: &str) -> Error {
     } else {
         Error::Transport { operation, source: e }
     }
-}
-
-/// Reads the body, refusing more than [`MAX_BODY_BYTES`].
-async fn read_bounded(mut response: reqwest::Response, operation: &str) -> Result<Bytes, Error> {
-    if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(too_large(operation));
-    }
-    let mut out = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport(e, operation))? {
-        if out.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(too_large(operation));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(out))
-}
-
-fn too_large(operation: &str) -> Error {
-    Error::decode(
-        operation,
-        format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
-        Bytes::new(),
-    )
 }
 
 /// Turns an answer into the result or the error it carries.
@@ -245,10 +222,10 @@ fn rpc_error(operation: &str, status: u16, headers: http::HeaderMap, error: &Val
     api.into()
 }
 
-/// Whether a key names a credential or a signed link whose value must not be kept.
+/// Whether a key names a credential (the one shared rule) or a signed link whose value must not
+/// be kept.
 fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k.contains("token") || k.contains("password") || k.contains("secret") || k == "url"
+    crate::redact::is_secret_key(key) || key.to_ascii_lowercase().ends_with("url")
 }
 
 fn scrub(value: &mut Value) {

@@ -46,6 +46,10 @@ pub fn generate_from(family: Family, path: &str, bytes: &[u8]) -> Result<Generat
     })?;
     crate::enums::open_string_enums(&mut file);
     crate::derives::gate_json_schema(&mut file);
+    // The semver policy of every family: Cleeng adds fields and values in minor releases.
+    crate::exhaustive::mark_non_exhaustive(&mut file);
+    // Numbers Cleeng sends as strings (`"12"`): the same readers as the REST families.
+    crate::lenient::mark_lenient_fields(&mut file);
     crate::patterns::compile_patterns(&mut file).map_err(|message| Error::Invalid {
         path: path.to_string(),
         message,

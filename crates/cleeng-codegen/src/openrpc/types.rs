@@ -4,9 +4,10 @@
 //! OpenRPC schemas are JSON Schema with two OpenAPI habits of ours that typify does not read, so
 //! they are rewritten first:
 //! * `nullable: true` becomes a `null` alternative;
-//! * `format: password` becomes `x-rust-type: cleeng_runtime::Secret` (redacted `Debug`), and
-//!   `x-number-or-string: true` becomes `cleeng_legacy::lenient::NumberOrString<T>` (decodes
-//!   `12` and `"12"`, encodes a number).
+//! * `format: password` becomes `x-rust-type: cleeng_runtime::Secret` (redacted `Debug`);
+//! * `x-number-or-string: true` is dropped here: the field stays a plain number, and the shared
+//!   lenient pass ([`crate::lenient`], the same as the REST families') marks every numeric field
+//!   of the `types` module to decode `12` and `"12"` alike (see `openrpc::generate_from`).
 
 use std::collections::BTreeMap;
 
@@ -159,19 +160,6 @@ pub fn rewrite(schema: &Value) -> Value {
     let is = |k: &str, v: &str| map.get(k).and_then(Value::as_str) == Some(v);
     let rust_type = if is("type", "string") && is("format", "password") {
         Some(json!({"crate": "cleeng-runtime", "version": "*", "path": "cleeng_runtime::Secret"}))
-    } else if map.get("x-number-or-string").and_then(Value::as_bool) == Some(true) {
-        let mut inner = Map::new();
-        for k in ["type", "format"] {
-            if let Some(v) = map.get(k) {
-                inner.insert(k.to_string(), v.clone());
-            }
-        }
-        Some(json!({
-            "crate": "cleeng-legacy",
-            "version": "*",
-            "path": "cleeng_legacy::lenient::NumberOrString",
-            "parameters": [Value::Object(inner)],
-        }))
     } else {
         None
     };
@@ -208,10 +196,11 @@ mod tests {
         );
         let secret = rewrite(&json!({"type": "string", "format": "password"}));
         assert_eq!(secret["x-rust-type"]["path"], "cleeng_runtime::Secret");
+        // A number Cleeng may send as a string stays a plain (nullable) number: the lenient pass
+        // reads it, no wrapper type.
         let lenient = rewrite(&json!({"type": "integer", "format": "int64", "nullable": true, "x-number-or-string": true}));
-        assert_eq!(lenient["anyOf"][1], json!({"type": "null"}));
-        assert_eq!(lenient["anyOf"][0]["x-rust-type"]["parameters"][0], json!({"type": "integer", "format": "int64"}));
+        assert_eq!(lenient, json!({"type": ["integer", "null"], "format": "int64"}));
         let nested = rewrite(&json!({"type": "object", "properties": {"a": {"type": "number", "x-number-or-string": true}}}));
-        assert!(nested["properties"]["a"].get("x-rust-type").is_some());
+        assert_eq!(nested["properties"]["a"], json!({"type": "number"}));
     }
 }
