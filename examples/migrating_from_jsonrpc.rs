@@ -18,10 +18,8 @@ use cleeng::core_api::{
     Client as CoreClient, ClientConfig, ClientEntitlementsExt, ClientSubscriptionsExt, Environment,
     PublisherToken,
 };
-// The legacy traits share names with Core's (`ClientSubscriptionsExt`...): import them unnamed.
-use cleeng_legacy::{
-    ClientEntitlementsExt as _, ClientSubscriptionsExt as _, ClientTokensExt as _,
-};
+// The legacy prelude brings its traits in unnamed, so it glob-imports beside Core's names.
+use cleeng_legacy::prelude::*;
 
 /// Where the example runs.
 pub struct Target {

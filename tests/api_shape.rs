@@ -86,3 +86,43 @@ async fn a_login_jwt_becomes_a_customer_jwt_as_it_is() {
     let me = customer.get_customer().customer_id(DEMO_CUSTOMER_ID).call().await.unwrap().payload().unwrap();
     assert_eq!(me.id.as_ref().and_then(CleengId::as_i64), Some(DEMO_CUSTOMER_ID));
 }
+
+/// A publisher migrating off JSON-RPC glob-imports Core's prelude and the legacy one in the same
+/// scope. The two crates' `Client<Tag>Ext` traits share names (`ClientSubscriptionsExt`...);
+/// two named glob imports of one name would leave neither trait in scope, so this module would
+/// not compile. The legacy prelude brings its traits in unnamed (`as _`).
+mod both_preludes {
+    #![allow(deprecated)]
+
+    use cleeng_core::prelude::*;
+    use cleeng_legacy::prelude::*;
+    use cleeng_mock::{Family, MockServer, DEMO_CUSTOMER_ID, DEMO_EMAIL};
+
+    #[tokio::test]
+    async fn core_and_legacy_methods_resolve_with_both_preludes_imported() {
+        let mock = MockServer::start().await;
+        let core = cleeng_core::Client::from_config(
+            ClientConfig::new(Environment::Custom(mock.url_for(Family::Core))).credentials(PublisherToken::new("token")),
+        )
+        .expect("the core client builds");
+        let legacy = cleeng_legacy::Client::from_config(
+            ClientConfig::new(Environment::Custom(mock.legacy_url())).credentials(PublisherToken::new("token")),
+        )
+        .expect("the legacy client builds");
+
+        // Both through their trait methods; both see the demo customer's subscription.
+        let rest = core.list_subscriptions().customer_id(DEMO_CUSTOMER_ID).call().await.unwrap();
+        let legacy = legacy
+            .list_customer_subscriptions()
+            .customer_email(DEMO_EMAIL)
+            .offset(0)
+            .limit(10)
+            .call()
+            .await
+            .unwrap();
+        let rest_ids: Vec<i64> = rest.data.iter().filter_map(|s| s.subscription_id).collect();
+        let legacy_ids: Vec<i64> = legacy.items.iter().filter_map(|s| s.subscription_id).collect();
+        assert!(!rest_ids.is_empty());
+        assert_eq!(rest_ids, legacy_ids);
+    }
+}

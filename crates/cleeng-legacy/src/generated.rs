@@ -6400,16 +6400,19 @@ impl ClientTokensExt for Client {
         builder::GenerateMyAccountUrl::new(self)
     }
 }
-/// Every `Client<Tag>Ext` trait, for one glob import.
+/// Every `Client<Tag>Ext` trait in scope, for one glob import. The traits come in
+/// unnamed (`as _`): they share names with Core's (`ClientSubscriptionsExt`...), and a
+/// publisher migrating off this API imports both preludes at once. Name a trait through
+/// the crate root when you need to.
 pub mod prelude {
-    pub use super::ClientCaptureExt;
-    pub use super::ClientConsentsExt;
-    pub use super::ClientCustomersExt;
-    pub use super::ClientEntitlementsExt;
-    pub use super::ClientOffersExt;
-    pub use super::ClientPaymentsExt;
-    pub use super::ClientSubscriptionsExt;
-    pub use super::ClientTokensExt;
+    pub use super::ClientCaptureExt as _;
+    pub use super::ClientConsentsExt as _;
+    pub use super::ClientCustomersExt as _;
+    pub use super::ClientEntitlementsExt as _;
+    pub use super::ClientOffersExt as _;
+    pub use super::ClientPaymentsExt as _;
+    pub use super::ClientSubscriptionsExt as _;
+    pub use super::ClientTokensExt as _;
     pub use super::Client;
 }
 /// Production and sandbox base URLs, from the spec's `servers`.

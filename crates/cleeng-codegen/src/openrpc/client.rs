@@ -241,7 +241,7 @@ pub fn tokens(doc: &Document, types: &Types) -> TokenStream {
     });
     let prelude_uses = by_tag.keys().map(|tag| {
         let t = trait_name(tag);
-        quote!(pub use super::#t;)
+        quote!(pub use super::#t as _;)
     });
     let type_tokens = types.tokens();
     quote! {
@@ -283,7 +283,10 @@ pub fn tokens(doc: &Document, types: &Types) -> TokenStream {
 
         #(#traits)*
 
-        /// Every `Client<Tag>Ext` trait, for one glob import.
+        /// Every `Client<Tag>Ext` trait in scope, for one glob import. The traits come in
+        /// unnamed (`as _`): they share names with Core's (`ClientSubscriptionsExt`...), and a
+        /// publisher migrating off this API imports both preludes at once. Name a trait through
+        /// the crate root when you need to.
         pub mod prelude {
             #(#prelude_uses)*
             pub use super::Client;
