@@ -4469,13 +4469,22 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `deletePaymentDetails` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, payment_details_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "deletePaymentDetails",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("paymentDetailsId", payment_details_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4531,6 +4540,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `extendTokenExpiration` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_token, extension_time } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "extendTokenExpiration",
@@ -4538,7 +4556,7 @@ pub mod builder {
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerToken", customer_token, true)?;
             params.put("extensionTime", extension_time, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4575,13 +4593,22 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::CapturePersonalData, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `fetchBroadcasterSpecificPersonalDataWithCaptureAnswers` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CapturePersonalData>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, user_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "fetchBroadcasterSpecificPersonalDataWithCaptureAnswers",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("userId", user_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4610,12 +4637,21 @@ pub mod builder {
             ::std::vec::Vec<types::CaptureQuestion>,
             ::cleeng_runtime::Error,
         > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `fetchCaptureQuestions` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<::std::vec::Vec<types::CaptureQuestion>>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "fetchCaptureQuestions",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4652,13 +4688,22 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::CaptureStatus, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `fetchCaptureStatus` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CaptureStatus>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, user_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "fetchCaptureStatus",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("userId", user_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4700,13 +4745,22 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::CustomerToken, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `generateCustomerToken` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CustomerToken>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "generateCustomerToken",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4748,13 +4802,22 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::CustomerToken, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `generateCustomerTokenFromExternalId` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CustomerToken>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, external_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "generateCustomerTokenFromExternalId",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("externalId", external_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4796,12 +4859,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::CustomerToken, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `generateCustomerTokenFromTransactionId` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CustomerToken>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, transaction_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "generateCustomerTokenFromTransactionId",
             );
             params.put("transactionId", transaction_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4856,6 +4928,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::MyAccountUrl, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `generateMyAccountUrl` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::MyAccountUrl>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, modules } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "generateMyAccountUrl",
@@ -4863,7 +4944,7 @@ pub mod builder {
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
             params.put("modules", modules, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -4932,12 +5013,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::AccessStatus, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getAccessStatus` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::AccessStatus>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_token, offer_id, ip_address } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("getAccessStatus");
             params.put("customerToken", customer_token, true)?;
             params.put("offerId", offer_id, true)?;
             params.put("ipAddress", ip_address, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5021,6 +5111,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::DeviceAccessStatus, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getAccessStatusForDevice` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::DeviceAccessStatus>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_token, offer_id, device_id, device_type } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "getAccessStatusForDevice",
@@ -5029,7 +5128,7 @@ pub mod builder {
             params.put("offerId", offer_id, true)?;
             params.put("deviceId", device_id, true)?;
             params.put("deviceType", device_type, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5071,11 +5170,20 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::AccessibleTags, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getAccessibleTags` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::AccessibleTags>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_token } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("getAccessibleTags");
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerToken", customer_token, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5101,12 +5209,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::ConsentDefinitions, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getConsentDefinitions` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::ConsentDefinitions>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "getConsentDefinitions",
             );
             params.publisher_token(&client.inner, "publisherToken")?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5148,12 +5265,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::LocaleData, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getLocaleDataFromIp` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::LocaleData>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, ip_address } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "getLocaleDataFromIp",
             );
             params.put("ipAddress", ip_address, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5221,12 +5347,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::OfferDetails, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getOfferDetails` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::OfferDetails>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, offer_id, ip_address, coupon_code } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("getOfferDetails");
             params.put("offerId", offer_id, true)?;
             params.put("ipAddress", ip_address, false)?;
             params.put("couponCode", coupon_code, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5268,11 +5403,20 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::ViewerConsents, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `getViewerConsents` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::ViewerConsents>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("getViewerConsents");
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5328,12 +5472,21 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::TrialAvailability, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `isTrialAllowed` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::TrialAvailability>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, offer_id } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("isTrialAllowed");
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
             params.put("offerId", offer_id, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5404,6 +5557,15 @@ pub mod builder {
             types::CustomerSubscriptionList,
             ::cleeng_runtime::Error,
         > {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `listCustomerSubscriptions` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::CustomerSubscriptionList>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, offset, limit } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "listCustomerSubscriptions",
@@ -5412,7 +5574,7 @@ pub mod builder {
             params.put("customerEmail", customer_email, true)?;
             params.put("offset", offset, true)?;
             params.put("limit", limit, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5541,6 +5703,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `registerSubscription` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self {
                 client,
                 customer_email,
@@ -5567,7 +5738,7 @@ pub mod builder {
                     false,
                 )?;
             params.put("paymentExternalId", payment_external_id, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5622,6 +5793,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `requestPasswordReset` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, reset_url } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "requestPasswordReset",
@@ -5629,7 +5809,7 @@ pub mod builder {
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
             params.put("resetUrl", reset_url, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5709,6 +5889,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `submitConsent` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, name, state, version } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new("submitConsent");
             params.publisher_token(&client.inner, "publisherToken")?;
@@ -5716,7 +5905,7 @@ pub mod builder {
             params.put("name", name, true)?;
             params.put("state", state, true)?;
             params.put("version", version, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5773,6 +5962,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `updateBroadcasterSpecificPersonalDataWithCaptureAnswers` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, user_id, new_personal_data } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "updateBroadcasterSpecificPersonalDataWithCaptureAnswers",
@@ -5780,7 +5978,7 @@ pub mod builder {
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("userId", user_id, true)?;
             params.put("newPersonalData", new_personal_data, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5836,6 +6034,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `updateCustomerEmail` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, new_email } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "updateCustomerEmail",
@@ -5843,7 +6050,7 @@ pub mod builder {
             params.publisher_token(&client.inner, "publisherToken")?;
             params.put("customerEmail", customer_email, true)?;
             params.put("newEmail", new_email, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5916,6 +6123,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::SuccessResult, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `updateCustomerPassword` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::SuccessResult>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, reset_password_token, new_password } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "updateCustomerPassword",
@@ -5924,7 +6140,7 @@ pub mod builder {
             params.put("customerEmail", customer_email, true)?;
             params.put("resetPasswordToken", reset_password_token, true)?;
             params.put("newPassword", new_password, true)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,
@@ -5996,6 +6212,15 @@ pub mod builder {
         pub async fn call(
             self,
         ) -> ::std::result::Result<types::UpdatedSubscription, ::cleeng_runtime::Error> {
+            self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+        }
+        /// Sends `updateCustomerSubscription` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`.
+        pub async fn call_with_response(
+            self,
+        ) -> ::std::result::Result<
+            ::cleeng_runtime::Response<types::UpdatedSubscription>,
+            ::cleeng_runtime::Error,
+        > {
             let Self { client, customer_email, offer_id, subscription_data } = self;
             let mut params = ::cleeng_runtime::jsonrpc::Params::new(
                 "updateCustomerSubscription",
@@ -6004,7 +6229,7 @@ pub mod builder {
             params.put("customerEmail", customer_email, true)?;
             params.put("offerId", offer_id, true)?;
             params.put("subscriptionData", subscription_data, false)?;
-            ::cleeng_runtime::jsonrpc::call(
+            ::cleeng_runtime::jsonrpc::call_with_response(
                     &client.client,
                     &client.baseurl,
                     &client.inner,

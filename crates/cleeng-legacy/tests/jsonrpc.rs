@@ -101,6 +101,31 @@ async fn a_read_sends_the_documented_envelope_and_decodes_the_result() {
 }
 
 #[tokio::test]
+async fn call_with_response_keeps_the_status_and_the_request_id() {
+    // The REST families' second call shape: the same decoded result, plus status and headers.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(ENDPOINT))
+        .respond_with(|request: &wiremock::Request| {
+            let call: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-legacy-42")
+                .set_body_json(json!({"jsonrpc": "2.0", "id": call["id"].to_string(), "result": {"tags": ["sport"]}}))
+        })
+        .mount(&server)
+        .await;
+    let response = client(&server.uri(), 1)
+        .get_accessible_tags()
+        .customer_token(CUSTOMER_TOKEN)
+        .call_with_response()
+        .await
+        .expect("the call succeeds");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("req-legacy-42"));
+    assert_eq!(response.into_value().tags, vec!["sport".to_string()]);
+}
+
+#[tokio::test]
 async fn numbers_sent_as_strings_decode() {
     let server = answering(json!({"result": {"items": [{
         "subscriptionId": "955044431", "status": "cancelled", "expiresAt": "1655966417",

@@ -29,6 +29,7 @@ use serde_json::{Map, Value};
 use crate::context::{Context, FAILURE_STATUS};
 use crate::error::{ApiError, Error};
 use crate::operation::AuthScheme;
+use crate::response::Response;
 
 /// Ids of outgoing calls, unique per process, so an answer can be matched to its call.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -110,6 +111,18 @@ pub async fn call<T: DeserializeOwned>(
     method_name: &str,
     params: Params,
 ) -> Result<T, Error> {
+    call_with_response(http, base_url, context, method_name, params).await.map(Response::into_value)
+}
+
+/// [`call`], keeping the HTTP status and headers of the answer (what the REST families'
+/// `call_with_response()` gives).
+pub async fn call_with_response<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    base_url: &str,
+    context: &Context,
+    method_name: &str,
+    params: Params,
+) -> Result<Response<T>, Error> {
     let Some(op) = context.operation(method_name) else {
         return Err(Error::Config(format!(
             "operation {method_name} is not in this client's operation table"
@@ -143,7 +156,9 @@ pub async fn call<T: DeserializeOwned>(
     let headers = response.headers().clone();
     // Already in memory: `execute` read it under the client's response-size limit.
     let body = response.bytes().await.map_err(|e| transport(e, op.id))?;
-    decode(op.id, status, headers, body, id)
+    let value = decode(op.id, status, headers.clone(), body, id)?;
+    let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    Ok(Response::new(status, headers, value))
 }
 
 fn transport(e: reqwest::Error, operation: &str) -> Error {

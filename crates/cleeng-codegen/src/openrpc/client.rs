@@ -160,6 +160,9 @@ fn builder(m: &Method, types: &Types) -> TokenStream {
     let call_doc = format!(
         " Sends `{op_id}` and decodes its `result`; a JSON-RPC error object comes back as [`cleeng_runtime::Error::Api`] with its code and message."
     );
+    let call_with_response_doc = format!(
+        " Sends `{op_id}` and returns its decoded `result` with the HTTP status and headers (request id), or the same errors as `call`."
+    );
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone)]
@@ -181,10 +184,17 @@ fn builder(m: &Method, types: &Types) -> TokenStream {
 
             #[doc = #call_doc]
             pub async fn call(self) -> ::std::result::Result<#result, ::cleeng_runtime::Error> {
+                self.call_with_response().await.map(::cleeng_runtime::Response::into_value)
+            }
+
+            #[doc = #call_with_response_doc]
+            pub async fn call_with_response(
+                self,
+            ) -> ::std::result::Result<::cleeng_runtime::Response<#result>, ::cleeng_runtime::Error> {
                 let Self { client, #(#names,)* } = self;
                 let mut params = ::cleeng_runtime::jsonrpc::Params::new(#op_id);
                 #(#puts)*
-                ::cleeng_runtime::jsonrpc::call(&client.client, &client.baseurl, &client.inner, #method_name, params).await
+                ::cleeng_runtime::jsonrpc::call_with_response(&client.client, &client.baseurl, &client.inner, #method_name, params).await
             }
         }
     }
