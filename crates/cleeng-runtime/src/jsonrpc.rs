@@ -9,8 +9,9 @@
 //! span, the per-attempt timeout and the retry rule: reads marked `x-idempotent` are retried,
 //! writes that may have arrived are reported as [`Error::UnknownOutcome`] and never re-sent):
 //! * [`Params`]: the call's params, whose `Debug` prints names only (tokens are in there);
-//! * [`call`]: envelope out, envelope in (the body read by [`Context::execute`] under the
-//!   client's response-size limit, `ClientConfig::max_response_bytes`, as for every family); an `error` member becomes
+//! * [`call`] (and [`call_with_response`], which keeps status and headers): envelope out,
+//!   envelope in, the body read by [`Context::execute`] under the client's response-size limit
+//!   (`ClientConfig::max_response_bytes`) as for every family; an `error` member becomes
 //!   [`Error::Api`] with `code` and `message` kept; a `result` that does not match its type
 //!   becomes [`Error::Decode`] naming the path (`result.items[0].status`).
 //!
@@ -148,16 +149,15 @@ pub async fn call_with_response<T: DeserializeOwned>(
         .execute(http, request, method_name)
         .await
         .map_err(|e| transport(e, op.id))?;
-    let status = response.status().as_u16();
-    if status == FAILURE_STATUS {
+    let status = response.status();
+    if status.as_u16() == FAILURE_STATUS {
         let carried = progenitor_client::Error::<()>::UnexpectedResponse(response);
         return Err(Error::from(carried).with_operation(op.id));
     }
     let headers = response.headers().clone();
     // Already in memory: `execute` read it under the client's response-size limit.
     let body = response.bytes().await.map_err(|e| transport(e, op.id))?;
-    let value = decode(op.id, status, headers.clone(), body, id)?;
-    let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    let value = decode(op.id, status.as_u16(), headers.clone(), body, id)?;
     Ok(Response::new(status, headers, value))
 }
 
