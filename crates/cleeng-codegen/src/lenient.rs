@@ -9,7 +9,7 @@
 //! unchanged. `tests/tolerant_decoding.rs` holds the result for every response type.
 
 use quote::ToTokens;
-use syn::{parse_quote, Field, Fields, GenericArgument, Item, PathArguments, Type};
+use syn::{parse_quote, Field, Fields, Item, Type};
 
 const NUMBERS: &[&str] = &[
     "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "NonZeroU64", "NonZeroU32", "NonZeroI64",
@@ -51,7 +51,7 @@ fn mark_field(field: &mut Field, marked: &mut Marked) {
     // typify reads a required nullable field with `Option::deserialize` (so that a missing one
     // is an error): for a number, the lenient reader takes its place with the same rule.
     const REQUIRED_NULLABLE: &str = "\"::std::option::Option::deserialize\"";
-    if serde_attrs.contains(REQUIRED_NULLABLE) && inner_of(&field.ty, "Option").is_some_and(is_number) {
+    if serde_attrs.contains(REQUIRED_NULLABLE) && crate::generic_inner(&field.ty, "Option").is_some_and(is_number) {
         for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
             let text = attr.to_token_stream().to_string();
             if text.contains(REQUIRED_NULLABLE) {
@@ -74,11 +74,11 @@ fn mark_field(field: &mut Field, marked: &mut Marked) {
     let (helper, needs_default) = if is_number(&field.ty) {
         marked.numbers += 1;
         ("::cleeng_runtime::lenient::number", false)
-    } else if inner_of(&field.ty, "Option").is_some_and(is_number) {
+    } else if crate::generic_inner(&field.ty, "Option").is_some_and(is_number) {
         // With `deserialize_with`, serde no longer treats a missing `Option` as `None`: `default` does.
         marked.numbers += 1;
         ("::cleeng_runtime::lenient::optional_number", true)
-    } else if inner_of(&field.ty, "Vec").is_some_and(is_number) {
+    } else if crate::generic_inner(&field.ty, "Vec").is_some_and(is_number) {
         marked.numbers += 1;
         ("::cleeng_runtime::lenient::numbers", false)
     } else if has_default && last_ident(&field.ty).is_some_and(|i| COLLECTIONS.contains(&i.as_str())) {
@@ -105,20 +105,6 @@ fn is_number(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| {
         s.arguments.is_none() && NUMBERS.contains(&s.ident.to_string().as_str())
     }))
-}
-
-/// `T` of `Wrapper<T>`.
-fn inner_of<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

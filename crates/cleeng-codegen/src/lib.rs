@@ -44,6 +44,21 @@ pub mod variants;
 
 pub use family::Family;
 
+/// `T` of a type written `Wrapper<T>` (any path ending in `Wrapper`, e.g. `::std::option::Option<T>`),
+/// for the passes that look inside `Option`, `Vec` and friends.
+pub(crate) fn generic_inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
 /// The items of the inline module `name` among `items` (progenitor's `types`, `builder`, ...):
 /// where every post-processing pass starts.
 pub(crate) fn module_items_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {

@@ -84,7 +84,7 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> bool {
             }
             let PathArguments::AngleBracketed(args) = &last.arguments else { continue };
             let Some(GenericArgument::Type(target)) = args.args.first() else { continue };
-            let Some(x) = option_inner(target) else { continue };
+            let Some(x) = crate::generic_inner(target, "Option") else { continue };
             inner = Some(x.clone());
             *bound = parse_quote!(::cleeng_runtime::IntoOptional<#x>);
         }
@@ -118,19 +118,6 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> bool {
 fn is_error_of_generic(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.len() == 2 && p.path.segments[1].ident == "Error")
         || matches!(ty, Type::Path(p) if p.qself.is_some() && p.path.segments.last().is_some_and(|s| s.ident == "Error"))
-}
-
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

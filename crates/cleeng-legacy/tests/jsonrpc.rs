@@ -20,19 +20,31 @@ const TOKEN: &str = "pt-LEGACY-TOP-SECRET-0123456789";
 const CUSTOMER_TOKEN: &str = "ct-CUSTOMER-SECRET-987654321";
 const ENDPOINT: &str = "/3.0/json-rpc";
 
+fn config(base: &str, max_attempts: u32) -> ClientConfig {
+    ClientConfig::new(Environment::Custom(base.to_string()))
+        .publisher_token(PublisherToken::new(TOKEN))
+        .retry_policy(RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_secs(1),
+            deadline: Duration::from_secs(20),
+        })
+        .timeout(Duration::from_secs(5))
+}
+
 fn client(base: &str, max_attempts: u32) -> Client {
-    Client::from_config(
-        ClientConfig::new(Environment::Custom(base.to_string()))
-            .publisher_token(PublisherToken::new(TOKEN))
-            .retry_policy(RetryPolicy {
-                max_attempts,
-                initial_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_secs(1),
-                deadline: Duration::from_secs(20),
-            })
-            .timeout(Duration::from_secs(5)),
-    )
-    .expect("client builds")
+    Client::from_config(config(base, max_attempts)).expect("client builds")
+}
+
+/// The write both retry tests send: a `registerSubscription` that must never be re-sent.
+fn registration(client: &Client) -> cleeng_legacy::builder::RegisterSubscription<'_> {
+    client
+        .register_subscription()
+        .customer_email("viewer@example.com")
+        .offer_id("S123123123_US")
+        .expiration_date(1_900_000_000)
+        .payment_gateway("free-isp")
+        .payment_method("free-isp")
 }
 
 /// Answers every call with `body`, echoing the call's id as a string (as Cleeng does).
@@ -274,36 +286,14 @@ async fn an_answer_over_the_clients_size_limit_is_refused_and_a_write_is_not_res
     // The same limit as every family (`ClientConfig::max_response_bytes`), not one of its own.
     let big = "x".repeat(4096);
     let server = answering(json!({"result": {"tags": [big]}})).await;
-    let limited = |attempts| {
-        Client::from_config(
-            ClientConfig::new(Environment::Custom(server.uri()))
-                .publisher_token(PublisherToken::new(TOKEN))
-                .retry_policy(RetryPolicy {
-                    max_attempts: attempts,
-                    initial_backoff: Duration::from_millis(5),
-                    max_backoff: Duration::from_secs(1),
-                    deadline: Duration::from_secs(20),
-                })
-                .max_response_bytes(1024),
-        )
-        .expect("client builds")
-    };
+    let limited = |attempts| Client::from_config(config(&server.uri(), attempts).max_response_bytes(1024)).expect("client builds");
     let err = limited(1).get_accessible_tags().customer_token(CUSTOMER_TOKEN).call().await.unwrap_err();
     assert!(
         matches!(&err, Error::ResponseTooLarge { limit: 1024, operation: Some(op), .. } if op == "getAccessibleTags"),
         "{err:?}"
     );
     let before = sent(&server).await.len();
-    let err = limited(3)
-        .register_subscription()
-        .customer_email("viewer@example.com")
-        .offer_id("S123123123_US")
-        .expiration_date(1_900_000_000)
-        .payment_gateway("free-isp")
-        .payment_method("free-isp")
-        .call()
-        .await
-        .unwrap_err();
+    let err = registration(&limited(3)).call().await.unwrap_err();
     assert!(
         matches!(&err, Error::UnknownOutcome { operation, .. } if operation == "registerSubscription"),
         "{err:?}"
@@ -314,33 +304,20 @@ async fn an_answer_over_the_clients_size_limit_is_refused_and_a_write_is_not_res
     // JSON-RPC path used to add of its own) decodes.
     let huge = "y".repeat(9 * 1024 * 1024);
     let server = answering(json!({"result": {"tags": [huge]}})).await;
-    let tags = Client::from_config(
-        ClientConfig::new(Environment::Custom(server.uri()))
-            .publisher_token(PublisherToken::new(TOKEN))
-            .max_response_bytes(32 * 1024 * 1024),
-    )
-    .expect("client builds")
-    .get_accessible_tags()
-    .customer_token(CUSTOMER_TOKEN)
-    .call()
-    .await
-    .expect("within the configured limit");
+    let tags = Client::from_config(config(&server.uri(), 1).max_response_bytes(32 * 1024 * 1024))
+        .expect("client builds")
+        .get_accessible_tags()
+        .customer_token(CUSTOMER_TOKEN)
+        .call()
+        .await
+        .expect("within the configured limit");
     assert_eq!(tags.tags.first().map(String::len), Some(9 * 1024 * 1024));
 }
 
 #[tokio::test]
 async fn a_write_is_not_resent_after_a_connection_reset() {
     let (base, seen) = resetting_server(usize::MAX, r#"{"result":{"success":true}}"#).await;
-    let err = client(&base, 3)
-        .register_subscription()
-        .customer_email("viewer@example.com")
-        .offer_id("S123123123_US")
-        .expiration_date(1_900_000_000)
-        .payment_gateway("free-isp")
-        .payment_method("free-isp")
-        .call()
-        .await
-        .unwrap_err();
+    let err = registration(&client(&base, 3)).call().await.unwrap_err();
     assert!(
         matches!(&err, Error::UnknownOutcome { operation, .. } if operation == "registerSubscription"),
         "{err:?}"
